@@ -1,0 +1,30 @@
+# Compiler options for pint's own targets.
+#
+# pint::build_options (an interface target linked PRIVATE, never exported): warnings.
+# pint::core carries, as a public requirement, the one option results depend on:
+# floating-point contraction off, so that a·b+c is never fused behind our back and
+# the same ensemble member gets the same bits on every code path (vector, remainder,
+# GPU thread). Where a fused multiply-add is wanted the kernels call pint::fma.
+add_library(pint_build_options INTERFACE)
+add_library(pint::build_options ALIAS pint_build_options)
+if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+  target_compile_options(pint_build_options INTERFACE -Wall -Wextra -Wpedantic)
+  if(PINT_WARNINGS_AS_ERRORS)
+    target_compile_options(pint_build_options INTERFACE -Werror)
+  endif()
+endif()
+
+set(PINT_CONTRACTION_OPTIONS "")
+set(PINT_ARCH_OPTIONS "")
+if(Kokkos_ENABLE_CUDA)
+  # nvcc_wrapper / nvcc: device and host code without implicit FMAs.
+  set(PINT_CONTRACTION_OPTIONS "$<$<COMPILE_LANGUAGE:CXX>:--fmad=false;-Xcompiler=-ffp-contract=off>")
+elseif(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang|IntelLLVM")
+  set(PINT_CONTRACTION_OPTIONS -ffp-contract=off -fopenmp-simd)
+endif()
+if(PINT_NATIVE_ARCH AND CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang|IntelLLVM"
+   AND NOT Kokkos_ENABLE_CUDA AND NOT Kokkos_ENABLE_HIP)
+  # Vector width of this CPU (AVX-512 on the reference machine). Off for
+  # portable binaries: -DPINT_NATIVE_ARCH=OFF.
+  set(PINT_ARCH_OPTIONS -march=native)
+endif()

@@ -1,0 +1,95 @@
+#include "pint/core/compat.hpp"
+#include "pint/core/runtime.hpp"
+
+#include "../test_category.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+namespace {
+
+using pint::core::device_for_rank;
+using pint::core::threads_per_rank;
+
+TEST(TEST_CATEGORY, threads_per_rank_prefers_slurm_then_omp_then_division) {
+  EXPECT_EQ(threads_per_rank("6", "3", 64, 4), 6);
+  EXPECT_EQ(threads_per_rank(nullptr, "3", 64, 4), 3);
+  EXPECT_EQ(threads_per_rank(nullptr, nullptr, 64, 4), 16);
+  EXPECT_EQ(threads_per_rank(nullptr, nullptr, 2, 3), 1);  // never zero
+  EXPECT_EQ(threads_per_rank(nullptr, nullptr, 10, 3), 3);  // never oversubscribed
+  // Malformed values are ignored, not trusted.
+  EXPECT_EQ(threads_per_rank("", "abc", 8, 2), 4);
+  EXPECT_EQ(threads_per_rank("-2", "0", 8, 2), 4);
+  EXPECT_EQ(threads_per_rank("4x", "2", 8, 2), 2);
+}
+
+TEST(TEST_CATEGORY, device_for_rank_is_node_rank_modulo_visible) {
+  EXPECT_EQ(device_for_rank(0, 4, std::nullopt), 0);
+  EXPECT_EQ(device_for_rank(5, 4, std::nullopt), 1);
+  EXPECT_EQ(device_for_rank(3, 0, std::nullopt), -1);
+  EXPECT_EQ(device_for_rank(3, 4, 2), 2);
+  EXPECT_THROW(device_for_rank(0, 4, 4), std::invalid_argument);
+  EXPECT_THROW(device_for_rank(0, 4, -1), std::invalid_argument);
+}
+
+TEST(TEST_CATEGORY, placements_agree_across_ranks) {
+  auto* rt = pint::core::Runtime::current();
+  ASSERT_NE(rt, nullptr);
+  const auto all = rt->placements();
+  ASSERT_EQ(static_cast<int>(all.size()), rt->size());
+  std::set<std::pair<std::string, int>> node_slots;
+  for (int r = 0; r < rt->size(); ++r) {
+    EXPECT_EQ(all[r].rank, r);
+    EXPECT_GE(all[r].threads, 1);
+    EXPECT_LT(all[r].node_rank, all[r].node_ranks);
+    EXPECT_TRUE(node_slots.insert({all[r].host, all[r].node_rank}).second)
+        << "two ranks share node rank " << all[r].node_rank << " on " << all[r].host;
+  }
+  EXPECT_EQ(all[rt->rank()].host, rt->placement().host);
+  // One line per rank, identical text everywhere.
+  const std::string text = rt->describe();
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), rt->size());
+  int len = static_cast<int>(text.size()), max_len = 0;
+  MPI_Allreduce(&len, &max_len, 1, MPI_INT, MPI_MAX, rt->world());
+  EXPECT_EQ(len, max_len);
+}
+
+TEST(TEST_CATEGORY, host_threads_never_oversubscribe_the_node) {
+  auto* rt = pint::core::Runtime::current();
+  // The test harness sets OMP_NUM_THREADS=1 for MPI tests; without it, threads x
+  // ranks on the node stays within the node's cores.
+  const auto& p = rt->placement();
+  if (std::getenv("OMP_NUM_THREADS") == nullptr && std::getenv("SLURM_CPUS_PER_TASK") == nullptr) {
+    const int cores = static_cast<int>(std::thread::hardware_concurrency());
+    EXPECT_LE(p.threads * p.node_ranks, std::max(cores, p.node_ranks));
+  }
+  EXPECT_EQ(Kokkos::DefaultHostExecutionSpace().concurrency() >= 1, true);
+}
+
+TEST(TEST_CATEGORY, compat_fma_rounds_once) {
+  // 0.1 * 10 - 1 is exactly 2^-54 * 1 when fused, 0 when rounded twice.
+  const double fused = pint::fma(0.1, 10.0, -1.0);
+  EXPECT_EQ(fused, 5.551115123125783e-17);
+  volatile double a = 0.1, b = 10.0;
+  const double product = a * b;
+  EXPECT_EQ(product - 1.0, 0.0);  // contraction is off: two roundings here
+  EXPECT_EQ(pint::sqrt(2.25), 1.5);
+  EXPECT_EQ(pint::exp(0.0), 1.0);
+}
+
+TEST(TEST_CATEGORY, kernels_run_on_the_default_space) {
+  Kokkos::View<double*, pint::test::TEST_MEMSPACE> v("pint::test::v", 1000);
+  Kokkos::parallel_for(
+      "pint::test::fill", Kokkos::RangePolicy<pint::test::TEST_EXECSPACE>(0, 1000),
+      KOKKOS_LAMBDA(int i) { v(i) = pint::fma(2.0, i, 1.0); });
+  double sum = 0;
+  Kokkos::parallel_reduce(
+      "pint::test::sum", Kokkos::RangePolicy<pint::test::TEST_EXECSPACE>(0, 1000),
+      KOKKOS_LAMBDA(int i, double& s) { s += v(i); }, sum);
+  EXPECT_EQ(sum, 1000.0 * 1000.0);
+}
+
+}  // namespace

@@ -1,0 +1,18 @@
+// GoogleTest main for every pint test executable: owns the runtime (MPI, then
+// Kokkos), lets only rank 0 print, and makes every rank return the same status.
+#include "pint/core/runtime.hpp"
+
+#include <gtest/gtest.h>
+
+int main(int argc, char** argv) {
+  pint::core::Runtime runtime(argc, argv);
+  ::testing::InitGoogleTest(&argc, argv);
+  if (runtime.rank() != 0) {
+    auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
+    delete listeners.Release(listeners.default_result_printer());
+  }
+  int failed = RUN_ALL_TESTS();
+  int any_failed = 0;
+  MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, runtime.world());
+  return any_failed;
+}
