@@ -39,7 +39,8 @@ void print_info_text(const nlohmann::json& j) {
   std::cout << "pint " << j["pint"]["version"].get<std::string>() << " (git "
             << j["pint"]["git"].get<std::string>() << ")\n"
             << "Kokkos " << j["kokkos"]["version"].get<std::string>() << ", backends:";
-  for (const auto& b : j["kokkos"]["backends"]) std::cout << " " << b.get<std::string>();
+  for (const auto& b : j["kokkos"]["backends"])
+    std::cout << " " << b.get<std::string>();
   std::cout << ", default execution space "
             << j["kokkos"]["default_execution_space"].get<std::string>() << ", visible devices "
             << j["kokkos"]["visible_devices"].get<int>() << "\n"

@@ -169,7 +169,9 @@ Runtime::~Runtime() {
   }
 }
 
-Runtime* Runtime::current() { return g_current; }
+Runtime* Runtime::current() {
+  return g_current;
+}
 
 std::vector<Placement> Runtime::placements() const {
   struct Packed {
@@ -189,8 +191,8 @@ std::vector<Placement> Runtime::placements() const {
   std::vector<Placement> out;
   out.reserve(all.size());
   for (const Packed& p : all) {
-    out.push_back(Placement{p.values[0], std::string(p.host), p.values[1], p.values[2],
-                            p.values[3], p.values[4]});
+    out.push_back(Placement{p.values[0], std::string(p.host), p.values[1], p.values[2], p.values[3],
+                            p.values[4]});
   }
   return out;
 }
@@ -199,8 +201,9 @@ std::string Runtime::describe() const {
   std::ostringstream os;
   for (const Placement& p : placements()) {
     os << "rank " << p.rank << ": host " << p.host << ", node rank " << p.node_rank << "/"
-       << p.node_ranks << ", device " << (p.device < 0 ? std::string("none") : std::to_string(p.device))
-       << ", threads " << p.threads << "\n";
+       << p.node_ranks << ", device "
+       << (p.device < 0 ? std::string("none") : std::to_string(p.device)) << ", threads "
+       << p.threads << "\n";
   }
   return os.str();
 }

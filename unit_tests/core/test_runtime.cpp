@@ -18,7 +18,7 @@ TEST(TEST_CATEGORY, threads_per_rank_prefers_slurm_then_omp_then_division) {
   EXPECT_EQ(threads_per_rank("6", "3", 64, 4), 6);
   EXPECT_EQ(threads_per_rank(nullptr, "3", 64, 4), 3);
   EXPECT_EQ(threads_per_rank(nullptr, nullptr, 64, 4), 16);
-  EXPECT_EQ(threads_per_rank(nullptr, nullptr, 2, 3), 1);  // never zero
+  EXPECT_EQ(threads_per_rank(nullptr, nullptr, 2, 3), 1);   // never zero
   EXPECT_EQ(threads_per_rank(nullptr, nullptr, 10, 3), 3);  // never oversubscribed
   // Malformed values are ignored, not trusted.
   EXPECT_EQ(threads_per_rank("", "abc", 8, 2), 4);

@@ -35,9 +35,7 @@ struct SolveDescription {
     return save_every <= 0 ? 0 : n / save_every + 1 + (n % save_every != 0 ? 1 : 0);
   }
   // Step index of saved time point s.
-  std::int64_t step_of(std::int64_t s) const {
-    return s * save_every < n ? s * save_every : n;
-  }
+  std::int64_t step_of(std::int64_t s) const { return s * save_every < n ? s * save_every : n; }
   // Time of step i: t0 + i (t1 - t0) / n, and exactly t1 at i = n (numpy's linspace).
   double time_of_step(std::int64_t i) const {
     return i == n ? t1 : t0 + static_cast<double>(i) * ((t1 - t0) / static_cast<double>(n));

@@ -1,0 +1,226 @@
+// Integration methods: stateless one-step functions, composed with a system by
+// the ensemble kernel. Each works on one member's state in registers.
+//
+//   order                 the method's order of accuracy
+//   name()                the name users type
+//   flops<System>()       floating-point operations of one step (0: not counted)
+//   step<System>(c, t, h, y)   advance y from t to t + h
+//
+// Fused multiply-adds are explicit (pint::fma); the build turns implicit
+// contraction off, so every code path gives the same bits.
+#pragma once
+
+#include "pint/core/compat.hpp"
+#include "pint/core/vec.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace pint::kernels {
+
+using core::Vec;
+
+// y <- y + h f(t, y)
+struct ForwardEuler {
+  static constexpr int order = 1;
+  static const char* name() { return "euler"; }
+  template <class S>
+  static constexpr int flops() {
+    return S::rhs_flops + 2 * S::dim;
+  }
+  template <class S>
+  KOKKOS_FORCEINLINE_FUNCTION static void step(const Vec<S::num_coefs>& c, double t, double h,
+                                               Vec<S::dim>& y) {
+    const Vec<S::dim> k = S::rhs(c, t, y);
+    for (int i = 0; i < S::dim; ++i)
+      y[i] = pint::fma(h, k[i], y[i]);
+  }
+};
+
+// Heun (explicit trapezoid, RK2): y <- y + h/2 (f(t, y) + f(t + h, y + h f(t, y)))
+struct Heun {
+  static constexpr int order = 2;
+  static const char* name() { return "heun"; }
+  template <class S>
+  static constexpr int flops() {
+    return 2 * S::rhs_flops + 5 * S::dim;
+  }
+  template <class S>
+  KOKKOS_FORCEINLINE_FUNCTION static void step(const Vec<S::num_coefs>& c, double t, double h,
+                                               Vec<S::dim>& y) {
+    const double h2 = 0.5 * h;
+    const Vec<S::dim> k1 = S::rhs(c, t, y);
+    Vec<S::dim> z;
+    for (int i = 0; i < S::dim; ++i)
+      z[i] = pint::fma(h, k1[i], y[i]);
+    const Vec<S::dim> k2 = S::rhs(c, t + h, z);
+    for (int i = 0; i < S::dim; ++i)
+      y[i] = pint::fma(h2, k1[i] + k2[i], y[i]);
+  }
+};
+
+// Classic fourth-order Runge-Kutta.
+struct RK4 {
+  static constexpr int order = 4;
+  static const char* name() { return "rk4"; }
+  template <class S>
+  static constexpr int flops() {
+    return 4 * S::rhs_flops + 13 * S::dim;  // 38 for the oscillator
+  }
+  template <class S>
+  KOKKOS_FORCEINLINE_FUNCTION static void step(const Vec<S::num_coefs>& c, double t, double h,
+                                               Vec<S::dim>& y) {
+    constexpr int D = S::dim;
+    const double h2 = 0.5 * h, h6 = h / 6.0;
+    Vec<D> z;
+    const Vec<D> k1 = S::rhs(c, t, y);
+    for (int i = 0; i < D; ++i)
+      z[i] = pint::fma(h2, k1[i], y[i]);
+    const Vec<D> k2 = S::rhs(c, t + h2, z);
+    for (int i = 0; i < D; ++i)
+      z[i] = pint::fma(h2, k2[i], y[i]);
+    const Vec<D> k3 = S::rhs(c, t + h2, z);
+    for (int i = 0; i < D; ++i)
+      z[i] = pint::fma(h, k3[i], y[i]);
+    const Vec<D> k4 = S::rhs(c, t + h, z);
+    for (int i = 0; i < D; ++i) {
+      const double s = pint::fma(2.0, k3[i], pint::fma(2.0, k2[i], k1[i])) + k4[i];
+      y[i] = pint::fma(h6, s, y[i]);
+    }
+  }
+};
+
+namespace Impl {
+
+// Solves A x = b for a small dense A (Gaussian elimination; A = I - a h J is
+// close to the identity for the step sizes the implicit methods are used with,
+// so no pivoting). The 2x2 case is Cramer's rule.
+template <int D>
+KOKKOS_FORCEINLINE_FUNCTION Vec<D> solve(double A[D][D], Vec<D> b) {
+  if constexpr (D == 2) {
+    const double det = A[0][0] * A[1][1] - A[0][1] * A[1][0];
+    return {{(b[0] * A[1][1] - A[0][1] * b[1]) / det, (A[0][0] * b[1] - b[0] * A[1][0]) / det}};
+  } else {
+    for (int k = 0; k < D; ++k) {
+      for (int r = k + 1; r < D; ++r) {
+        const double f = A[r][k] / A[k][k];
+        for (int j = k; j < D; ++j)
+          A[r][j] -= f * A[k][j];
+        b[r] -= f * b[k];
+      }
+    }
+    Vec<D> x;
+    for (int k = D - 1; k >= 0; --k) {
+      double s = b[k];
+      for (int j = k + 1; j < D; ++j)
+        s -= A[k][j] * x[j];
+      x[k] = s / A[k][k];
+    }
+    return x;
+  }
+}
+
+// One-stage implicit step z = y + h f(t + theta h, (1 - theta) y + theta z)
+// solved with a fixed number of Newton iterations from z = y: one for linear
+// systems (where it is the exact closed-form solve), four otherwise.
+template <class S, int ThetaTimes2>
+KOKKOS_FORCEINLINE_FUNCTION void theta_step(const Vec<S::num_coefs>& c, double t, double h,
+                                            Vec<S::dim>& y) {
+  constexpr int D = S::dim;
+  constexpr double theta = ThetaTimes2 * 0.5;
+  constexpr int iterations = S::linear ? 1 : 4;
+  Vec<D> z = y;
+  for (int it = 0; it < iterations; ++it) {
+    Vec<D> m;
+    for (int i = 0; i < D; ++i)
+      m[i] = theta == 1.0 ? z[i] : 0.5 * (y[i] + z[i]);
+    const Vec<D> f = S::rhs(c, t + theta * h, m);
+    double J[D][D];
+    S::jacobian(c, t + theta * h, m, J);
+    double A[D][D];
+    Vec<D> g;  // -residual: y + h f(m) - z
+    for (int i = 0; i < D; ++i) {
+      g[i] = pint::fma(h, f[i], y[i]) - z[i];
+      for (int j = 0; j < D; ++j)
+        A[i][j] = (i == j ? 1.0 : 0.0) - theta * h * J[i][j];
+    }
+    const Vec<D> dz = solve<D>(A, g);
+    for (int i = 0; i < D; ++i)
+      z[i] += dz[i];
+  }
+  y = z;
+}
+
+}  // namespace Impl
+
+// Implicit midpoint: z = y + h f(t + h/2, (y + z)/2). Order 2, A-stable and
+// symplectic: the coarse propagator that stays bounded with large steps on
+// oscillatory problems.
+struct ImplicitMidpoint {
+  static constexpr int order = 2;
+  static const char* name() { return "implicit-midpoint"; }
+  template <class S>
+  static constexpr int flops() {
+    return 0;
+  }
+  template <class S>
+  KOKKOS_FORCEINLINE_FUNCTION static void step(const Vec<S::num_coefs>& c, double t, double h,
+                                               Vec<S::dim>& y) {
+    Impl::theta_step<S, 1>(c, t, h, y);
+  }
+};
+
+// Backward Euler: z = y + h f(t + h, z). Order 1, L-stable (damps strongly).
+struct BackwardEuler {
+  static constexpr int order = 1;
+  static const char* name() { return "backward-euler"; }
+  template <class S>
+  static constexpr int flops() {
+    return 0;
+  }
+  template <class S>
+  KOKKOS_FORCEINLINE_FUNCTION static void step(const Vec<S::num_coefs>& c, double t, double h,
+                                               Vec<S::dim>& y) {
+    Impl::theta_step<S, 2>(c, t, h, y);
+  }
+};
+
+// Methods chosen by name at run time.
+enum class Method { euler, heun, rk4, implicit_midpoint, backward_euler };
+
+inline const char* method_names() {
+  return "euler, heun, rk4, implicit-midpoint, backward-euler";
+}
+
+inline Method parse_method(const std::string& name) {
+  if (name == "euler") return Method::euler;
+  if (name == "heun") return Method::heun;
+  if (name == "rk4") return Method::rk4;
+  if (name == "implicit-midpoint") return Method::implicit_midpoint;
+  if (name == "backward-euler") return Method::backward_euler;
+  throw std::invalid_argument("unknown method '" + name + "'; accepted: " + method_names());
+}
+
+// Calls f(MethodType{}) for the method `m`.
+template <class F>
+decltype(auto) with_method(Method m, F&& f) {
+  switch (m) {
+    case Method::euler:
+      return f(ForwardEuler{});
+    case Method::heun:
+      return f(Heun{});
+    case Method::rk4:
+      return f(RK4{});
+    case Method::implicit_midpoint:
+      return f(ImplicitMidpoint{});
+    case Method::backward_euler:
+      break;
+  }
+  return f(BackwardEuler{});
+}
+
+inline const char* method_name(Method m) {
+  return with_method(m, [](auto method) { return decltype(method)::name(); });
+}
+
+}  // namespace pint::kernels

@@ -1,0 +1,370 @@
+#include "pint/core/ensemble.hpp"
+#include "pint/core/exact.hpp"
+#include "pint/core/systems.hpp"
+#include "pint/core/time_grid.hpp"
+#include "pint/kernels/propagate.hpp"
+
+#include "../test_category.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace {
+
+using namespace pint;
+using core::Distribution;
+using core::Oscillator;
+using core::VanDerPol;
+using Mem = test::TEST_MEMSPACE;
+using Exec = test::TEST_EXECSPACE;
+using View2 = Kokkos::View<double**, Kokkos::LayoutLeft, Mem>;
+
+// Members with (omega0, zeta, q0, p0) given on the host.
+struct Members {
+  View2 params, state;
+};
+Members oscillators(const std::vector<std::array<double, 4>>& m) {
+  Members out{View2("params", m.size(), 2), View2("state", m.size(), 2)};
+  auto p = Kokkos::create_mirror_view(out.params);
+  auto s = Kokkos::create_mirror_view(out.state);
+  for (size_t i = 0; i < m.size(); ++i) {
+    p(i, 0) = m[i][0];
+    p(i, 1) = m[i][1];
+    s(i, 0) = m[i][2];
+    s(i, 1) = m[i][3];
+  }
+  Kokkos::deep_copy(out.params, p);
+  Kokkos::deep_copy(out.state, s);
+  return out;
+}
+
+std::vector<double> host_copy(const View2& v) {
+  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
+  std::vector<double> out;
+  for (size_t i = 0; i < h.extent(0); ++i)
+    for (size_t c = 0; c < h.extent(1); ++c)
+      out.push_back(h(i, c));
+  return out;
+}
+
+// Under-, critically and over-damped members, each a different initial state.
+const std::vector<std::array<double, 4>> kRegimes = {
+    {1.0, 0.3, 1.0, 0.5}, {2.0, 1.0, -0.5, 1.0}, {1.5, 2.5, 0.8, -0.3}};
+
+template <class M>
+std::vector<double> oscillator_errors(double T, std::int64_t n) {
+  Members m = oscillators(kRegimes);
+  kernels::propagate<Oscillator, M>(Exec(), m.params, m.state, 0.0, T, n);
+  const auto y = host_copy(m.state);
+  std::vector<double> err;
+  for (size_t i = 0; i < kRegimes.size(); ++i) {
+    const auto& r = kRegimes[i];
+    const auto e = core::oscillator_exact(r[0], r[1], r[2], r[3], T);
+    err.push_back(std::max(std::fabs(y[2 * i] - e[0]), std::fabs(y[2 * i + 1] - e[1])));
+  }
+  return err;
+}
+
+template <class M>
+void expect_observed_order(double expected, std::int64_t n0) {
+  const double T = 2.0;
+  std::vector<std::vector<double>> errors;
+  for (int j = 0; j <= 4; ++j)
+    errors.push_back(oscillator_errors<M>(T, n0 << j));  // h halved 4 times
+  for (size_t i = 0; i < kRegimes.size(); ++i) {
+    std::printf("%s, member %zu (zeta %g): observed orders", M::name(), i, kRegimes[i][1]);
+    for (int j = 0; j < 4; ++j)
+      std::printf(" %.3f", std::log2(errors[j][i] / errors[j + 1][i]));
+    std::printf("\n");
+    for (int j = 0; j < 4; ++j) {
+      const double order = std::log2(errors[j][i] / errors[j + 1][i]);
+      EXPECT_NEAR(order, expected, 0.15)
+          << M::name() << " member " << i << " halving " << j << ": errors " << errors[j][i]
+          << " -> " << errors[j + 1][i];
+    }
+  }
+}
+
+TEST(TEST_CATEGORY, closed_forms_satisfy_the_ode_and_initial_state) {
+  for (const auto& r : kRegimes) {
+    const auto y0 = core::oscillator_exact(r[0], r[1], r[2], r[3], 0.0);
+    EXPECT_NEAR(y0[0], r[2], 1e-15);
+    EXPECT_NEAR(y0[1], r[3], 1e-15);
+    for (double t : {0.3, 1.7, 4.0}) {
+      const double d = 1e-5;
+      const auto a = core::oscillator_exact(r[0], r[1], r[2], r[3], t - d);
+      const auto b = core::oscillator_exact(r[0], r[1], r[2], r[3], t + d);
+      const auto y = core::oscillator_exact(r[0], r[1], r[2], r[3], t);
+      EXPECT_NEAR((b[0] - a[0]) / (2 * d), y[1], 1e-8);  // q' = p
+      const double accel = -2 * r[1] * r[0] * y[1] - r[0] * r[0] * y[0];
+      EXPECT_NEAR((b[1] - a[1]) / (2 * d), accel, 1e-8);  // p' = -2 zeta omega0 p - omega0^2 q
+    }
+  }
+  // The three cases join continuously at zeta = 1.
+  const auto c = core::oscillator_exact(1.3, 1.0, 0.7, -0.2, 2.0);
+  const auto u = core::oscillator_exact(1.3, 1.0 - 1e-7, 0.7, -0.2, 2.0);
+  const auto o = core::oscillator_exact(1.3, 1.0 + 1e-7, 0.7, -0.2, 2.0);
+  EXPECT_NEAR(u[0], c[0], 1e-6);
+  EXPECT_NEAR(o[0], c[0], 1e-6);
+}
+
+TEST(TEST_CATEGORY, forward_euler_is_first_order) {
+  expect_observed_order<kernels::ForwardEuler>(1, 400);
+}
+TEST(TEST_CATEGORY, heun_is_second_order) {
+  expect_observed_order<kernels::Heun>(2, 40);
+}
+TEST(TEST_CATEGORY, rk4_is_fourth_order) {
+  expect_observed_order<kernels::RK4>(4, 20);
+}
+TEST(TEST_CATEGORY, implicit_midpoint_is_second_order) {
+  expect_observed_order<kernels::ImplicitMidpoint>(2, 40);
+}
+TEST(TEST_CATEGORY, backward_euler_is_first_order) {
+  expect_observed_order<kernels::BackwardEuler>(1, 400);
+}
+
+// Every member of a large ensemble equals the same member advanced alone, bit
+// for bit: full vector blocks, the remainder path and single-member runs agree.
+template <class M>
+void expect_ensemble_equals_single_runs() {
+  core::EnsembleSpec spec;
+  spec.members = 3 * kernels::lanes<Exec>() + 5;  // full blocks and a remainder
+  spec.seed = 7;
+  spec.params = {Distribution::uniform(0.5, 2.0), Distribution::uniform(0.0, 1.5)};
+  spec.initial = {Distribution::linspace(-1.0, 1.0), Distribution::uniform(-0.5, 0.5)};
+  auto all = core::make_ensemble<Oscillator, Mem>(spec, 0, spec.members);
+  kernels::propagate<Oscillator, M>(Exec(), all.params, all.state, 0.0, 3.0, 257);
+  const auto together = host_copy(all.state);
+  for (std::int64_t i = 0; i < spec.members; ++i) {
+    auto one = core::make_ensemble<Oscillator, Mem>(spec, i, i + 1);
+    kernels::propagate<Oscillator, M>(Exec(), one.params, one.state, 0.0, 3.0, 257);
+    const auto alone = host_copy(one.state);
+    for (int c = 0; c < 2; ++c) {
+      const double a = together[2 * i + c], b = alone[c];
+      EXPECT_EQ(std::memcmp(&a, &b, sizeof(double)), 0)
+          << M::name() << " member " << i << " component " << c << ": " << a << " vs " << b;
+    }
+  }
+}
+
+TEST(TEST_CATEGORY, ensemble_members_equal_single_member_runs_bitwise) {
+  expect_ensemble_equals_single_runs<kernels::ForwardEuler>();
+  expect_ensemble_equals_single_runs<kernels::Heun>();
+  expect_ensemble_equals_single_runs<kernels::RK4>();
+  expect_ensemble_equals_single_runs<kernels::ImplicitMidpoint>();
+}
+
+TEST(TEST_CATEGORY, implicit_midpoint_stays_bounded_where_euler_blows_up) {
+  // omega0 dT = 2.5 and 3: forward Euler's amplification is sqrt(1 + (omega0 dT)^2) > 2.
+  for (double dT : {2.5, 3.0}) {
+    Members im = oscillators({{1.0, 0.0, 1.0, 0.0}, {1.0, 0.1, 1.0, 0.0}});
+    Members fe = oscillators({{1.0, 0.0, 1.0, 0.0}, {1.0, 0.1, 1.0, 0.0}});
+    const std::int64_t n = 40;
+    kernels::propagate<Oscillator, kernels::ImplicitMidpoint>(Exec(), im.params, im.state, 0.0,
+                                                              n * dT, n);
+    kernels::propagate<Oscillator, kernels::ForwardEuler>(Exec(), fe.params, fe.state, 0.0, n * dT,
+                                                          n);
+    const auto a = host_copy(im.state), b = host_copy(fe.state);
+    // Undamped: implicit midpoint conserves q^2 + p^2 (omega0 = 1) up to rounding.
+    EXPECT_NEAR(a[0] * a[0] + a[1] * a[1], 1.0, 1e-12) << "dT = " << dT;
+    EXPECT_LT(a[2] * a[2] + a[3] * a[3], 1.0) << "damped member must decay, dT = " << dT;
+    EXPECT_GT(std::hypot(b[0], b[1]), 1e10) << "forward Euler should blow up at dT = " << dT;
+  }
+}
+
+TEST(TEST_CATEGORY, van_der_pol_matches_a_fine_rk4_reference) {
+  const double T = 4.0;
+  auto run = [&](auto method, std::int64_t n) {
+    Kokkos::View<double**, Kokkos::LayoutLeft, Mem> params("mu", 3, 1), state("y", 3, 2);
+    auto p = Kokkos::create_mirror_view(params);
+    auto s = Kokkos::create_mirror_view(state);
+    const double mu[3] = {0.5, 1.0, 2.0};
+    for (int i = 0; i < 3; ++i) {
+      p(i, 0) = mu[i];
+      s(i, 0) = 2.0;
+      s(i, 1) = 0.0;
+    }
+    Kokkos::deep_copy(params, p);
+    Kokkos::deep_copy(state, s);
+    kernels::propagate<VanDerPol, decltype(method)>(Exec(), params, state, 0.0, T, n);
+    return host_copy(state);
+  };
+  const auto ref = run(kernels::RK4{}, 40000);  // h = 1e-4
+  auto max_err = [&](const std::vector<double>& y) {
+    double e = 0;
+    for (size_t i = 0; i < y.size(); ++i)
+      e = std::max(e, std::fabs(y[i] - ref[i]));
+    return e;
+  };
+  EXPECT_LT(max_err(run(kernels::RK4{}, 400)), 1e-6);
+  EXPECT_LT(max_err(run(kernels::Heun{}, 400)), 2e-3);
+  EXPECT_LT(max_err(run(kernels::ImplicitMidpoint{}, 400)), 2e-3);
+  EXPECT_LT(max_err(run(kernels::ForwardEuler{}, 4000)), 2e-2);
+  // Observed orders on the nonlinear system (Newton-solved implicit midpoint too).
+  auto order = [&](auto method, std::int64_t n) {
+    return std::log2(max_err(run(method, n)) / max_err(run(method, 2 * n)));
+  };
+  EXPECT_NEAR(order(kernels::RK4{}, 200), 4.0, 0.15);
+  EXPECT_NEAR(order(kernels::Heun{}, 400), 2.0, 0.15);
+  EXPECT_NEAR(order(kernels::ImplicitMidpoint{}, 400), 2.0, 0.15);
+  EXPECT_NEAR(order(kernels::ForwardEuler{}, 4000), 1.0, 0.15);
+}
+
+// A sink that keeps everything it is given.
+struct RecordingSink : core::TrajectorySink {
+  core::SolveDescription solve;
+  std::vector<double> times, rows;
+  std::vector<std::int64_t> firsts;
+  bool committed = false, abandoned = false;
+  int fail_after_writes = -1;
+  void begin(const core::SolveDescription& s) override { solve = s; }
+  void write(std::int64_t first, std::int64_t count, const double* t, const double* r) override {
+    if (fail_after_writes == 0) throw std::runtime_error("injected sink failure");
+    --fail_after_writes;
+    firsts.push_back(first);
+    times.insert(times.end(), t, t + count);
+    rows.insert(rows.end(), r, r + count * solve.local_members * solve.dim);
+  }
+  void commit() override { committed = true; }
+  void abandon() noexcept override { abandoned = true; }
+};
+
+TEST(TEST_CATEGORY, saved_rows_are_the_states_at_save_points) {
+  core::EnsembleSpec spec;
+  spec.members = 40;
+  spec.params = {Distribution::linspace(0.5, 1.5), Distribution::constant(0.2)};
+  spec.initial = {Distribution::constant(1.0), Distribution::constant(0.0)};
+  auto ens = core::make_ensemble<Oscillator, Mem>(spec, 10, 40);  // a block: members 10..39
+
+  core::SolveDescription solve;
+  solve.system = "oscillator";
+  solve.integrator = "rk4";
+  solve.dim = 2;
+  solve.t0 = 1.0;
+  solve.t1 = 2.5;
+  solve.n = 23;
+  solve.save_every = 5;  // steps 0 5 10 15 20 23
+  solve.saved_members = {3, 12, 17, 39};
+  solve.member_offset = 1;  // this block writes members 12, 17, 39
+  solve.local_members = 3;
+  solve.ensemble_size = 40;
+  ASSERT_EQ(solve.saved_steps(), 6);
+
+  RecordingSink sink;
+  kernels::SaveRequest<Mem> save{&sink, solve, kernels::saved_rows<Mem>(solve, ens.begin)};
+  kernels::propagate<Oscillator, kernels::RK4>(Exec(), ens.params, ens.state, 1.0, 2.5, 23, &save);
+  EXPECT_TRUE(sink.committed);
+  EXPECT_FALSE(sink.abandoned);
+  ASSERT_EQ(sink.times.size(), 6u);
+  ASSERT_EQ(sink.rows.size(), 6u * 3 * 2);
+  EXPECT_EQ(sink.times.front(), 1.0);
+  EXPECT_EQ(sink.times.back(), 2.5);
+
+  // Reference: the same members advanced piecewise to each save point.
+  const std::int64_t members[3] = {12, 17, 39};
+  const std::int64_t steps[6] = {0, 5, 10, 15, 20, 23};
+  const double dt = 1.5 / 23;
+  for (int j = 0; j < 3; ++j) {
+    auto one = core::make_ensemble<Oscillator, Mem>(spec, members[j], members[j] + 1);
+    std::int64_t at = 0;
+    for (int s = 0; s < 6; ++s) {
+      kernels::advance<Oscillator, kernels::RK4>(Exec(), one.params, one.state, 1.0, dt, at,
+                                                 steps[s] - at);
+      at = steps[s];
+      const auto y = host_copy(one.state);
+      for (int c = 0; c < 2; ++c) {
+        EXPECT_EQ(sink.rows[(s * 3 + j) * 2 + c], y[c]) << "saved step " << s << " member " << j;
+      }
+      EXPECT_DOUBLE_EQ(sink.times[s], 1.0 + steps[s] * dt);
+    }
+  }
+}
+
+TEST(TEST_CATEGORY, a_failing_sink_is_abandoned) {
+  Members m = oscillators({{1.0, 0.1, 1.0, 0.0}});
+  core::SolveDescription solve;
+  solve.dim = 2;
+  solve.t0 = 0;
+  solve.t1 = 1;
+  solve.n = 10;
+  solve.save_every = 1;
+  solve.saved_members = {0};
+  solve.local_members = 1;
+  RecordingSink sink;
+  sink.fail_after_writes = 0;
+  kernels::SaveRequest<Mem> save{&sink, solve, kernels::saved_rows<Mem>(solve, 0)};
+  EXPECT_THROW((kernels::propagate<Oscillator, kernels::Heun>(Exec(), m.params, m.state, 0.0, 1.0,
+                                                              10, &save)),
+               std::runtime_error);
+  EXPECT_TRUE(sink.abandoned);
+  EXPECT_FALSE(sink.committed);
+}
+
+TEST(TEST_CATEGORY, methods_are_chosen_by_name) {
+  EXPECT_EQ(kernels::parse_method("rk4"), kernels::Method::rk4);
+  EXPECT_STREQ(kernels::method_name(kernels::Method::implicit_midpoint), "implicit-midpoint");
+  try {
+    kernels::parse_method("rk5");
+    FAIL() << "rk5 accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("accepted: euler, heun, rk4"), std::string::npos);
+  }
+}
+
+TEST(TEST_CATEGORY, ensembles_do_not_depend_on_the_block_split) {
+  core::EnsembleSpec spec;
+  spec.members = 1001;
+  spec.seed = 42;
+  spec.params = {Distribution::linspace(0.5, 2.0), Distribution::uniform(0.0, 1.0)};
+  spec.initial = {Distribution::constant(1.0), Distribution::uniform(-1.0, 1.0)};
+  auto whole = host_copy(core::make_ensemble<Oscillator, Mem>(spec, 0, spec.members).params);
+  for (int parts : {2, 3, 7}) {
+    for (int part = 0; part < parts; ++part) {
+      const auto [b, e] = core::block_range(spec.members, parts, part);
+      const auto block = host_copy(core::make_ensemble<Oscillator, Mem>(spec, b, e).params);
+      for (std::int64_t i = b; i < e; ++i) {
+        EXPECT_EQ(block[2 * (i - b)], whole[2 * i]);
+        EXPECT_EQ(block[2 * (i - b) + 1], whole[2 * i + 1]);
+      }
+    }
+  }
+  EXPECT_EQ(spec.param(0, 0), 0.5);
+  EXPECT_EQ(spec.param(1000, 0), 2.0);
+  for (std::int64_t i = 0; i < spec.members; ++i) {
+    const double z = spec.param(i, 1);
+    ASSERT_GE(z, 0.0);
+    ASSERT_LT(z, 1.0);
+  }
+  core::EnsembleSpec other = spec;
+  other.seed = 43;
+  EXPECT_NE(other.param(5, 1), spec.param(5, 1));
+  // Bad input names what is wrong.
+  core::EnsembleSpec bad = spec;
+  bad.params[1] = Distribution::uniform(1.0, 1.0);
+  EXPECT_THROW(bad.validate(2, 2), std::invalid_argument);
+  bad = spec;
+  bad.params[0] = Distribution::constant(std::nan(""));
+  EXPECT_THROW(bad.validate(2, 2), std::invalid_argument);
+  bad = spec;
+  bad.members = 0;
+  EXPECT_THROW(bad.validate(2, 2), std::invalid_argument);
+}
+
+TEST(TEST_CATEGORY, time_grid_follows_the_seed) {
+  const auto t = core::linspace(0.0, 15.0, 20);
+  ASSERT_EQ(t.size(), 20u);
+  EXPECT_EQ(t.back(), 15.0);
+  EXPECT_EQ(t[1], 15.0 / 19.0);
+  EXPECT_EQ(core::steps_for(t[0], t[1], 0.01), 79);  // ceil(78.947...)
+  EXPECT_EQ(core::steps_for(0.0, 1.0, 0.25), 4);
+  EXPECT_EQ(core::steps_for(0.0, 1.0, 5.0), 1);
+  EXPECT_THROW(core::steps_for(0.0, 1.0, 0.0), std::invalid_argument);
+  EXPECT_THROW(core::steps_for(0.0, 1.0, std::nan("")), std::invalid_argument);
+}
+
+}  // namespace
