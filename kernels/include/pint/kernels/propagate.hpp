@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -171,16 +172,25 @@ void gather_rows(const ExecSpace& exec, const SV& state, const RV& rows, const B
 // save request, rows are sent to its sink at steps 0, m, 2m, ... and n through a
 // bounded staging buffer (at most ~4 MiB, whatever the number of steps).
 // Blocks until done.
+//
+// `cancel`, when given, is asked between pieces of the work (every save chunk,
+// or every n/16 steps without saving); when it returns true the propagation
+// stops, the sink's solve is abandoned, and propagate returns false.
 template <class S, class M, class ExecSpace, class PV, class SV>
-void propagate(const ExecSpace& exec, const PV& params, const SV& state, double t0, double t1,
-               std::int64_t n, const SaveRequest<typename SV::memory_space>* save = nullptr) {
+bool propagate(const ExecSpace& exec, const PV& params, const SV& state, double t0, double t1,
+               std::int64_t n, const SaveRequest<typename SV::memory_space>* save = nullptr,
+               const std::function<bool()>* cancel = nullptr) {
   ScopedRegion region("pint::kernels::propagate");
   if (n < 1) throw std::invalid_argument("pint::kernels::propagate: needs at least one step");
   const double dt = (t1 - t0) / static_cast<double>(n);
   if (save == nullptr || save->sink == nullptr) {
-    advance<S, M>(exec, params, state, t0, dt, 0, n);
-    exec.fence();
-    return;
+    const std::int64_t piece = cancel ? std::max<std::int64_t>(1, (n + 15) / 16) : n;
+    for (std::int64_t first = 0; first < n; first += piece) {
+      if (cancel && (*cancel)()) return false;
+      advance<S, M>(exec, params, state, t0, dt, first, std::min(piece, n - first));
+      exec.fence();
+    }
+    return true;
   }
   const core::SolveDescription& solve = save->solve;
   if (solve.n != n || solve.t0 != t0 || solve.t1 != t1 || solve.dim != S::dim ||
@@ -217,6 +227,10 @@ void propagate(const ExecSpace& exec, const PV& params, const SV& state, double 
         exec.fence();
         sink.write(first_in_chunk, slot + 1, times.data(), host.data());
         first_in_chunk = s + 1;
+        if (cancel && s + 1 < saved && (*cancel)()) {
+          sink.abandon();
+          return false;
+        }
       }
     }
     exec.fence();
@@ -225,22 +239,25 @@ void propagate(const ExecSpace& exec, const PV& params, const SV& state, double 
     sink.abandon();
     throw;
   }
+  return true;
 }
 
 // Convenience overloads on the default execution space instance.
 template <class S, class M, class PV, class SV>
-void propagate(const PV& params, const SV& state, double t0, double t1, std::int64_t n,
+bool propagate(const PV& params, const SV& state, double t0, double t1, std::int64_t n,
                const SaveRequest<typename SV::memory_space>* save = nullptr) {
-  propagate<S, M>(typename SV::execution_space(), params, state, t0, t1, n, save);
+  return propagate<S, M>(typename SV::execution_space(), params, state, t0, t1, n, save);
 }
 
 // Run-time method choice.
 template <class S, class ExecSpace, class PV, class SV>
-void propagate(const ExecSpace& exec, Method method, const PV& params, const SV& state, double t0,
+bool propagate(const ExecSpace& exec, Method method, const PV& params, const SV& state, double t0,
                double t1, std::int64_t n,
-               const SaveRequest<typename SV::memory_space>* save = nullptr) {
-  with_method(method,
-              [&](auto m) { propagate<S, decltype(m)>(exec, params, state, t0, t1, n, save); });
+               const SaveRequest<typename SV::memory_space>* save = nullptr,
+               const std::function<bool()>* cancel = nullptr) {
+  return with_method(method, [&](auto m) {
+    return propagate<S, decltype(m)>(exec, params, state, t0, t1, n, save, cancel);
+  });
 }
 
 }  // namespace pint::kernels

@@ -1,0 +1,207 @@
+#include "pint/core/ensemble.hpp"
+#include "pint/core/runtime.hpp"
+#include "pint/core/systems.hpp"
+#include "pint/core/time_grid.hpp"
+#include "pint/parareal/solver.hpp"
+
+#include "../test_category.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+
+namespace {
+
+using namespace pint;
+using core::Distribution;
+using core::Oscillator;
+using Mem = test::TEST_MEMSPACE;
+using Exec = test::TEST_EXECSPACE;
+using parareal::Decomposition;
+using parareal::Options;
+
+MPI_Comm world() {
+  return core::Runtime::current()->world();
+}
+int world_size() {
+  return core::Runtime::current()->size();
+}
+int world_rank() {
+  return core::Runtime::current()->rank();
+}
+
+core::EnsembleSpec mixed_ensemble(std::int64_t members) {
+  core::EnsembleSpec spec;
+  spec.members = members;
+  spec.seed = 2024;
+  spec.params = {Distribution::uniform(0.5, 2.0), Distribution::uniform(0.05, 1.5)};
+  spec.initial = {Distribution::uniform(-1.0, 1.0), Distribution::uniform(-1.0, 1.0)};
+  return spec;
+}
+
+// Every boundary state T_1..T_N of every member, assembled on all ranks from the
+// slices and members each rank owns (each entry is owned by exactly one rank).
+std::vector<double> gather(const parareal::Result& r, const Decomposition& dec) {
+  const int N = dec.slices();
+  const std::int64_t M = dec.members();
+  const int D = r.dim;
+  std::vector<double> all(static_cast<size_t>(N) * M * D, 0.0);
+  const auto [mb, me] = dec.member_range();
+  for (size_t i = 0; i < r.owned_slices.size(); ++i) {
+    for (std::int64_t m = 0; m < me - mb; ++m)
+      for (int c = 0; c < D; ++c)
+        all[(static_cast<size_t>(r.owned_slices[i]) * M + mb + m) * D + c] =
+            r.end_states[(i * static_cast<size_t>(me - mb) + m) * D + c];
+  }
+  MPI_Allreduce(MPI_IN_PLACE, all.data(), static_cast<int>(all.size()), MPI_DOUBLE, MPI_SUM,
+                dec.world());
+  return all;
+}
+
+// The sequential fine solution of members [b, e) at T_1..T_N on this rank.
+std::vector<double> sequential(const core::EnsembleSpec& spec, const std::vector<double>& t,
+                               const parareal::Propagator& fine) {
+  auto ens = core::make_ensemble<Oscillator, Mem>(spec, 0, spec.members);
+  return parareal::solve_sequential<Oscillator>(Exec(), ens, t, fine);
+}
+
+struct Run {
+  parareal::Result result;
+  std::vector<double> boundaries;
+};
+
+Run run(MPI_Comm comm, const core::EnsembleSpec& spec, const std::vector<double>& t,
+        const Options& opt, int p_time = 0, int p_members = 1, int window = 0) {
+  Decomposition dec(comm, static_cast<int>(t.size()) - 1, spec.members, p_time, p_members, window);
+  const auto [b, e] = dec.member_range();
+  auto ens = core::make_ensemble<Oscillator, Mem>(spec, b, e);
+  Run out;
+  out.result = parareal::solve<Oscillator>(Exec(), dec, ens, t, opt);
+  out.boundaries = gather(out.result, dec);
+  return out;
+}
+
+TEST(TEST_CATEGORY, after_k_iterations_the_first_k_slices_are_exact) {
+  const auto spec = mixed_ensemble(37);
+  const auto t = core::linspace(0.0, 8.0, 9);  // 8 slices
+  Options opt;
+  opt.fine = {kernels::Method::rk4, 0.05, 0};
+  opt.coarse = {kernels::Method::euler, 0.0, 1};
+  opt.tolerance = 0.0;  // never converged by tolerance: run exactly k iterations
+  const auto ref = sequential(spec, t, opt.fine);
+  const size_t per_slice = static_cast<size_t>(spec.members) * 2;
+  for (int k = 1; k <= 8; ++k) {
+    opt.max_iterations = k;
+    const auto r = run(world(), spec, t, opt);
+    ASSERT_EQ(r.result.iterations, k);
+    for (int n = 0; n < 8; ++n) {
+      int identical = 1;
+      for (size_t j = 0; j < per_slice; ++j)
+        identical &= r.boundaries[n * per_slice + j] == ref[n * per_slice + j];
+      if (n < k) {
+        EXPECT_TRUE(identical) << "slice " << n << " after " << k << " iterations";
+      } else if (k < 4) {
+        EXPECT_FALSE(identical) << "slice " << n << " exact too early after " << k;
+      }
+    }
+  }
+}
+
+TEST(TEST_CATEGORY, seed_tutorial_setting_converges_the_same_on_every_rank_count) {
+  core::EnsembleSpec spec;
+  spec.params = {Distribution::constant(1.0), Distribution::constant(0.5)};
+  spec.initial = {Distribution::constant(1.0), Distribution::constant(0.0)};
+  const auto t = core::linspace(0.0, 15.0, 20);
+  Options opt;
+  opt.fine = {kernels::Method::euler, 0.01, 0};
+  opt.coarse = {kernels::Method::euler, 0.0, 1};
+  opt.tolerance = 1e-4;
+  const auto all = run(world(), spec, t, opt);
+  const auto alone = run(MPI_COMM_SELF, spec, t, opt);  // one rank
+  EXPECT_TRUE(all.result.converged);
+  EXPECT_EQ(all.result.iterations, alone.result.iterations);
+  EXPECT_EQ(all.result.windows[0].history, alone.result.windows[0].history);
+  EXPECT_EQ(all.boundaries, alone.boundaries);
+  const auto ref = sequential(spec, t, opt.fine);
+  double err = 0;
+  for (size_t j = 0; j < ref.size(); ++j)
+    err = std::max(err, std::fabs(all.boundaries[j] - ref[j]));
+  EXPECT_LT(err, 1e-4);
+  if (world_rank() == 0) {
+    std::printf("seed setting on %d rank(s): %d iterations, history", world_size(),
+                all.result.iterations);
+    for (double h : all.result.windows[0].history)
+      std::printf(" %.3e", h);
+    std::printf(", max |U - fine| = %.3e\n", err);
+  }
+  // Same iteration count and history on every rank.
+  int iters[2] = {all.result.iterations, -all.result.iterations};
+  MPI_Allreduce(MPI_IN_PLACE, iters, 2, MPI_INT, MPI_MAX, world());
+  EXPECT_EQ(iters[0], -iters[1]);
+}
+
+TEST(TEST_CATEGORY, member_blocks_and_windows_match_the_one_dimensional_run) {
+  const auto spec = mixed_ensemble(101);
+  const auto t = core::linspace(0.0, 6.0, 13);  // 12 slices
+  Options opt;
+  opt.fine = {kernels::Method::heun, 0.02, 0};
+  opt.coarse = {kernels::Method::implicit_midpoint, 0.0, 2};
+  opt.tolerance = 1e-6;
+  const auto one_d = run(world(), spec, t, opt);
+  // All ranks as member blocks, one time rank: the same iterations and bits.
+  const auto two_d = run(world(), spec, t, opt, 1, world_size());
+  EXPECT_EQ(two_d.result.iterations, one_d.result.iterations);
+  EXPECT_EQ(two_d.result.windows[0].history, one_d.result.windows[0].history);
+  EXPECT_EQ(two_d.boundaries, one_d.boundaries);
+  if (world_size() == 4) {
+    const auto square = run(world(), spec, t, opt, 2, 2);
+    EXPECT_EQ(square.result.windows[0].history, one_d.result.windows[0].history);
+    EXPECT_EQ(square.boundaries, one_d.boundaries);
+  }
+  // Windows of 4 slices, run to exactness, equal the 1-D run to exactness and
+  // the sequential fine solution, bit for bit.
+  opt.tolerance = 0.0;
+  const auto exact = run(world(), spec, t, opt);
+  const auto windowed = run(world(), spec, t, opt, 0, 1, 4);
+  ASSERT_EQ(windowed.result.windows.size(), 3u);
+  EXPECT_EQ(windowed.boundaries, exact.boundaries);
+  EXPECT_EQ(exact.boundaries, sequential(spec, t, opt.fine));
+}
+
+TEST(TEST_CATEGORY, a_large_mixed_ensemble_converges_member_by_member) {
+  const auto spec = mixed_ensemble(10000);
+  const auto t = core::linspace(0.0, 10.0, 11);
+  Options opt;
+  opt.fine = {kernels::Method::rk4, 0.01, 0};
+  opt.coarse = {kernels::Method::implicit_midpoint, 0.0, 4};
+  opt.tolerance = 1e-6;
+  const auto r = run(world(), spec, t, opt);
+  EXPECT_TRUE(r.result.converged);
+  EXPECT_LT(r.result.iterations, 10);
+  const auto ref = sequential(spec, t, opt.fine);
+  double err = 0;
+  for (size_t j = 0; j < ref.size(); ++j)
+    err = std::max(err, std::fabs(r.boundaries[j] - ref[j]));
+  EXPECT_LT(err, opt.tolerance) << "after " << r.result.iterations << " iterations";
+  if (world_rank() == 0)
+    std::printf("10^4 members: %d iterations, max |U - fine| = %.3e\n", r.result.iterations, err);
+}
+
+TEST(TEST_CATEGORY, decompositions_that_do_not_fit_are_refused) {
+  EXPECT_THROW(Decomposition(world(), 8, 100, world_size() + 1, 1), std::invalid_argument);
+  if (world_size() > 1) {
+    EXPECT_THROW(Decomposition(world(), world_size() - 1, 100, 0, 1), std::invalid_argument);
+    EXPECT_THROW(Decomposition(world(), 8, 1, 1, world_size()), std::invalid_argument);
+  }
+}
+
+TEST(TEST_CATEGORY, the_model_matches_the_spec_formulas) {
+  const auto m = parareal::predict(10, 10, 2, 1.0, 0.01);
+  EXPECT_DOUBLE_EQ(m.sequential, 10.0);
+  EXPECT_DOUBLE_EQ(m.synchronous, 10 * 0.01 + 2 * (1.0 + 10 * 0.01));
+  EXPECT_DOUBLE_EQ(m.pipelined, 10 * 0.01 + 2 * (1.0 + 0.01));
+  EXPECT_DOUBLE_EQ(m.speedup_bound, 5.0);
+}
+
+}  // namespace
