@@ -34,8 +34,8 @@ int main(int argc, char** argv) {
     using Mem = Kokkos::DefaultExecutionSpace::memory_space;
     parareal::Decomposition dec(runtime.world(), 19, 1, 0, 1);
     auto ens = core::make_ensemble<core::Oscillator, Mem>(spec, 0, 1);
-    const auto r = parareal::solve<core::Oscillator>(Kokkos::DefaultExecutionSpace(), dec, ens,
-                                                     times, opt);
+    const auto r =
+        parareal::solve<core::Oscillator>(Kokkos::DefaultExecutionSpace(), dec, ens, times, opt);
     const auto fine = parareal::solve_sequential<core::Oscillator>(Kokkos::DefaultExecutionSpace(),
                                                                    ens, times, opt.fine);
     // Largest difference to the sequential fine run and to the exact solution, over all ranks.
@@ -54,9 +54,10 @@ int main(int argc, char** argv) {
                   runtime.size(), dec.describe().c_str());
       std::printf("max |parareal - sequential fine| = %.3e, max |parareal - exact| = %.3e\n",
                   err[0], err[1]);
-      std::printf("time %.4f s; model: sequential %.4f s, pipelined %.4f s (tau_F %.2e s, "
-                  "tau_G %.2e s)\n",
-                  r.timings.total, r.model.sequential, r.model.pipelined, r.tau_f, r.tau_g);
+      std::printf(
+          "time %.4f s; model: sequential %.4f s, pipelined %.4f s (tau_F %.2e s, "
+          "tau_G %.2e s)\n",
+          r.timings.total, r.model.sequential, r.model.pipelined, r.tau_f, r.tau_g);
     }
   }
   return 0;

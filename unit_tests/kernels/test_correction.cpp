@@ -57,4 +57,19 @@ TEST(TEST_CATEGORY, fused_correction_equals_the_kokkos_kernels_composition_bitwi
   EXPECT_EQ(again.max_change, 0.0);
 }
 
+TEST(TEST_CATEGORY, a_non_finite_value_makes_the_change_infinite) {
+  for (double poison : {std::nan(""), HUGE_VAL, -HUGE_VAL}) {
+    const size_t M = 77;
+    View f = filled("f", M, 1.0, 0.0), gn = filled("gn", M, 1.0, 0.0);
+    View go = filled("go", M, 1.0, 0.0), u = filled("u", M, 1.0, 0.0);
+    auto h = Kokkos::create_mirror_view(f);
+    Kokkos::deep_copy(h, f);
+    h(53, 1) = poison;
+    Kokkos::deep_copy(f, h);
+    const auto c = pint::kernels::correct_fused(Exec(), u, f, gn, go);
+    EXPECT_TRUE(std::isinf(c.max_change)) << poison;
+    EXPECT_FALSE(c.max_change < 1e-4) << "a NaN must never pass for convergence";
+  }
+}
+
 }  // namespace

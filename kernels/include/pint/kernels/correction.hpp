@@ -5,10 +5,14 @@
 #pragma once
 
 #include "pint/core/compat.hpp"
+#include "pint/kernels/lanes.hpp"
 
 #include <KokkosBlas1_nrminf.hpp>
 #include <KokkosBlas1_update.hpp>
 #include <Kokkos_Core.hpp>
+
+#include <cstdint>
+#include <limits>
 
 namespace pint::kernels {
 
@@ -19,50 +23,74 @@ struct Correction {
 
 namespace Impl {
 
-template <class V>
+// Largest of two non-negative values; compiles to a vector max.
+KOKKOS_FORCEINLINE_FUNCTION double larger(double a, double b) {
+  return a > b ? a : b;
+}
+
+// One work item corrects a block of consecutive members (one member on GPUs)
+// with an inner loop the compiler vectorizes, then merges its two maxima.
+template <class V, int Block>
 struct FusedCorrection {
   using value_type = double[];
   using size_type = std::int64_t;
-  unsigned value_count = 2;
+  unsigned value_count = 3;  // max change, max |U|, non-finite seen
   V u, f, g_new, g_old;
+  std::int64_t members;
   int dim;
 
-  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t i, value_type acc) const {
+  KOKKOS_INLINE_FUNCTION void operator()(std::int64_t b, value_type acc) const {
+    const std::int64_t first = b * Block;
+    const std::int64_t last = first + Block < members ? first + Block : members;
+    double change = 0, magnitude = 0, bad = 0;
     for (int c = 0; c < dim; ++c) {
-      const double next = f(i, c) + (g_new(i, c) - g_old(i, c));
-      acc[0] = pint::fmax(acc[0], pint::fabs(next - u(i, c)));
-      acc[1] = pint::fmax(acc[1], pint::fabs(next));
-      u(i, c) = next;
+      PINT_SIMD
+      for (std::int64_t i = first; i < last; ++i) {
+        const double next = f(i, c) + (g_new(i, c) - g_old(i, c));
+        const double a = pint::fabs(next);
+        change = larger(change, pint::fabs(next - u(i, c)));
+        magnitude = larger(magnitude, a);
+        bad = a <= 1.7976931348623157e308 ? bad : 1.0;  // NaN or infinity
+        u(i, c) = next;
+      }
     }
+    acc[0] = larger(acc[0], change);
+    acc[1] = larger(acc[1], magnitude);
+    acc[2] = larger(acc[2], bad);
   }
-  KOKKOS_INLINE_FUNCTION void init(value_type acc) const { acc[0] = acc[1] = 0.0; }
+  KOKKOS_INLINE_FUNCTION void init(value_type acc) const { acc[0] = acc[1] = acc[2] = 0.0; }
   KOKKOS_INLINE_FUNCTION void join(value_type dst, const value_type src) const {
-    dst[0] = pint::fmax(dst[0], src[0]);
-    dst[1] = pint::fmax(dst[1], src[1]);
+    for (int j = 0; j < 3; ++j)
+      dst[j] = larger(dst[j], src[j]);
   }
   // Kokkos 3.x reduces through volatile references.
   KOKKOS_INLINE_FUNCTION void join(volatile double* dst, const volatile double* src) const {
-    dst[0] = dst[0] > src[0] ? dst[0] : src[0];
-    dst[1] = dst[1] > src[1] ? dst[1] : src[1];
+    for (int j = 0; j < 3; ++j)
+      dst[j] = dst[j] > src[j] ? dst[j] : src[j];
   }
 };
 
 }  // namespace Impl
 
 // One pass: u <- f + (g_new - g_old), returning the largest change and magnitude.
-// Views are (members x dim). Blocks until the result is known.
+// Views are (members x dim). A NaN or infinity anywhere makes max_change
+// infinite, so it can never pass for convergence. Blocks until the result is known.
 template <class ExecSpace, class V>
 Correction correct_fused(const ExecSpace& exec, const V& u, const V& f, const V& g_new,
                          const V& g_old) {
   static_assert(Kokkos::SpaceAccessibility<ExecSpace, typename V::memory_space>::accessible,
                 "pint::kernels::correct_fused: views must be accessible from the execution space");
-  double result[2] = {0.0, 0.0};
-  Impl::FusedCorrection<V> functor{2u, u, f, g_new, g_old, static_cast<int>(u.extent(1))};
-  Kokkos::parallel_reduce(
-      "pint::kernels::parareal_correction",
-      Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>(exec, 0, u.extent(0)),
-      functor, result);
+  constexpr int Block = lanes<ExecSpace>() * 8;
+  const auto members = static_cast<std::int64_t>(u.extent(0));
+  double result[3] = {0.0, 0.0, 0.0};
+  Impl::FusedCorrection<V, Block> functor{
+      3u, u, f, g_new, g_old, members, static_cast<int>(u.extent(1))};
+  Kokkos::parallel_reduce("pint::kernels::parareal_correction",
+                          Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>(
+                              exec, 0, (members + Block - 1) / Block),
+                          functor, result);
   exec.fence();
+  if (result[2] > 0) return {std::numeric_limits<double>::infinity(), result[1]};
   return {result[0], result[1]};
 }
 

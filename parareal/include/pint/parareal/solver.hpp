@@ -89,6 +89,7 @@ struct Timings {
 struct WindowResult {
   int iterations = 0;
   bool converged = false;       // by the tolerance (false: stopped at k = N or the maximum)
+  bool diverged = false;        // a NaN or infinity appeared: stopped, the result is unusable
   std::vector<double> history;  // max change of iterations 1..iterations
   ModelPrediction model;
 };
@@ -97,6 +98,7 @@ struct Result {
   std::vector<WindowResult> windows;
   int iterations = 0;  // summed over windows
   bool converged = true;
+  bool diverged = false;  // some window produced NaN or infinity (see WindowResult)
   // This rank's final boundary states: for owned slice owned_slices[i], the state
   // at its end, rows i * local_members * dim ... (members x dim, row-major).
   std::vector<int> owned_slices;
@@ -232,6 +234,7 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
     std::map<int, MPI_Request> pending;
     int decided = 0;  // decisions known for iterations 1..decided
     int stop_at = -1;
+    bool diverged = false;
     auto start_decision = [&](int k, double change, double magnitude) {
       local[k] = {change, magnitude};
       global[k] = {0, 0};
@@ -246,6 +249,10 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
     };
     auto record = [&](int k) {
       decided = k;
+      if (!std::isfinite(global[k][0]) && stop_at < 0) {
+        diverged = true;  // the same on every rank: the value is the global maximum
+        stop_at = k;
+      }
       if (converged(k) && stop_at < 0) stop_at = k;
       if (opt.progress) {
         Progress p;
@@ -418,7 +425,8 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
     // The result is iteration final_k, the last sweep.
     WindowResult wr;
     wr.iterations = final_k;
-    wr.converged = stop_at > 0;
+    wr.converged = stop_at > 0 && !diverged;
+    wr.diverged = diverged;
     for (int j = 1; j <= final_k; ++j)
       wr.history.push_back(global[j][0]);
     for (int i = 0; i < s; ++i) {
@@ -450,6 +458,7 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
   for (auto& wr : result.windows) {
     result.iterations += wr.iterations;
     result.converged = result.converged && wr.converged;
+    result.diverged = result.diverged || wr.diverged;
   }
   for (int w = 0; w < dec.windows(); ++w) {
     const auto [wf, wl] = dec.window_slices(w);
