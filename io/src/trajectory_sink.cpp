@@ -156,9 +156,16 @@ void Hdf5TrajectorySink::State::open_file() {
                                    static_cast<hsize_t>(chunk[2])},
                                   options.compression);
     Impl::Handle space = Impl::dataspace({static_cast<hsize_t>(steps), members, dim}, f);
-    data = Impl::Handle(
-        H5Dcreate2(file, "data", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-        "create dataset 'data'", f);
+    // Blocks are whole chunks: without a filter HDF5 can write them straight
+    // from our buffer, but only if a chunk does not fit its chunk cache (else
+    // it stages every chunk through the cache: a memset and a copy more).
+    Impl::Handle dapl = Impl::property_list(H5P_DATASET_ACCESS, f);
+    if (options.compression == 0) {
+      Impl::check(H5Pset_chunk_cache(dapl, 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT),
+                  "turn the chunk cache off", f);
+    }
+    data = Impl::Handle(H5Dcreate2(file, "data", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, dapl),
+                        "create dataset 'data'", f);
   }
   {
     Impl::Handle dcpl = make_dcpl({static_cast<hsize_t>(block_steps)}, 0);
