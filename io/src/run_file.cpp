@@ -145,6 +145,81 @@ std::vector<double> gather(const std::vector<double>& mine, const std::vector<st
   return all;
 }
 
+// What one rank writes into run.h5: its own block (collective), or every
+// rank's (rank 0, gathered), with their values one block after the other.
+struct Contents {
+  const RunRecord& record;
+  std::vector<const Part*> blocks;
+  const double* states = nullptr;
+  const double* timings = nullptr;
+  bool collective = false;
+  int rank = 0, size = 1;
+};
+
+void write_contents(const std::string& f, const Contents& c, MPI_Comm comm) {
+  Impl::Hdf5Guard guard;
+  const RunRecord& r = c.record;
+  Impl::Handle fapl = Impl::property_list(H5P_FILE_ACCESS, f);
+  Impl::Handle xfer = Impl::property_list(H5P_DATASET_XFER, f);
+#ifdef H5_HAVE_PARALLEL
+  if (c.collective) {
+    Impl::check(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "set up MPI-IO", f);
+    Impl::check(H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE), "set up collective writes", f);
+  }
+#else
+  (void)comm;
+#endif
+  Impl::Handle file(H5Fcreate(f.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "create the file", f);
+  const auto boundaries = static_cast<hsize_t>(r.slices + 1);
+  const auto dim = static_cast<hsize_t>(r.dim);
+  const auto phases = static_cast<hsize_t>(r.phases.size());
+  const bool lead = c.rank == 0;  // writes what all ranks share
+  {
+    Impl::Handle states = create_doubles(file, "boundary_states",
+                                         {boundaries, static_cast<hsize_t>(r.members), dim}, f);
+    Impl::Handle timings =
+        create_doubles(file, "timings", {static_cast<hsize_t>(c.size), phases}, f);
+    std::size_t offset = 0;
+    for (std::size_t i = 0; i < c.blocks.size(); ++i) {
+      const Part& p = *c.blocks[i];
+      const auto owner = static_cast<hsize_t>(c.collective ? c.rank : static_cast<int>(i));
+      Impl::write_box(
+          states, H5T_NATIVE_DOUBLE,
+          {static_cast<hsize_t>(p.first_boundary), static_cast<hsize_t>(p.member_offset), 0},
+          {static_cast<hsize_t>(p.boundary_count), static_cast<hsize_t>(p.local_members), dim},
+          c.states + offset, xfer, "write dataset 'boundary_states'", f);
+      Impl::write_box(timings, H5T_NATIVE_DOUBLE, {owner, 0}, {1, phases}, c.timings + i * phases,
+                      xfer, "write dataset 'timings'", f);
+      offset += static_cast<std::size_t>(p.states);
+    }
+    Impl::write_attribute(timings, "phases", r.phases, f);
+    states.close("finish dataset 'boundary_states'", f);
+    timings.close("finish dataset 'timings'", f);
+  }
+  {
+    Impl::Handle set = create_doubles(file, "convergence", {r.convergence.size()}, f);
+    Impl::write_box(set, H5T_NATIVE_DOUBLE, {0}, {lead ? r.convergence.size() : 0},
+                    r.convergence.data(), xfer, "write dataset 'convergence'", f);
+    set.close("finish dataset 'convergence'", f);
+  }
+  if (!r.boundary_times.empty()) {
+    Impl::Handle set = create_doubles(file, "boundary_times", {boundaries}, f);
+    Impl::write_box(set, H5T_NATIVE_DOUBLE, {0}, {lead ? boundaries : 0}, r.boundary_times.data(),
+                    xfer, "write dataset 'boundary_times'", f);
+    set.close("finish dataset 'boundary_times'", f);
+  }
+  Impl::write_attributes(file, r.config, f);  // the built-in names below win
+  Impl::write_attributes(file,
+                         {{"slices", r.slices},
+                          {"members", r.members},
+                          {"dim", r.dim},
+                          {"ranks", c.size},
+                          {"iterations", r.convergence.size()},
+                          {"written_collectively", c.collective}},
+                         f);
+  file.close("close the file", f);
+}
+
 }  // namespace
 
 RunFileResult write_run_file(const std::string& path, const RunRecord& record, MPI_Comm comm,
@@ -169,15 +244,12 @@ RunFileResult write_run_file(const std::string& path, const RunRecord& record, M
               << " alone\n";
   }
 #endif
-  RunFileResult result{path, collective};
 
-  // The blocks this rank writes: its own (collective), or all (rank 0, gathered).
-  std::vector<const Part*> blocks;
+  Contents contents{record, {},  record.boundary_states.data(), record.timings.data(), collective,
+                    rank,   size};
   std::vector<double> gathered_states, gathered_timings;
-  const double* states = record.boundary_states.data();
-  const double* timings = record.timings.data();
   if (collective) {
-    blocks.push_back(&parts[static_cast<std::size_t>(rank)]);
+    contents.blocks.push_back(&parts[static_cast<std::size_t>(rank)]);
   } else {
     std::vector<std::int64_t> state_sizes, timing_sizes;
     for (const Part& p : parts) {
@@ -186,79 +258,24 @@ RunFileResult write_run_file(const std::string& path, const RunRecord& record, M
     }
     gathered_states = gather(record.boundary_states, state_sizes, comm);
     gathered_timings = gather(record.timings, timing_sizes, comm);
-    states = gathered_states.data();
-    timings = gathered_timings.data();
+    contents.states = gathered_states.data();
+    contents.timings = gathered_timings.data();
     if (rank == 0) {
       for (const Part& p : parts)
-        blocks.push_back(&p);
+        contents.blocks.push_back(&p);
     }
   }
 
-  const std::string f = partial_path(path);
   std::exception_ptr error;
-  if (collective || rank == 0) try {
-      Impl::Hdf5Guard guard;
-      Impl::Handle fapl = Impl::property_list(H5P_FILE_ACCESS, f);
-      Impl::Handle xfer = Impl::property_list(H5P_DATASET_XFER, f);
-#ifdef H5_HAVE_PARALLEL
-      if (collective) {
-        Impl::check(H5Pset_fapl_mpio(fapl, comm, MPI_INFO_NULL), "set up MPI-IO", f);
-        Impl::check(H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE), "set up collective writes", f);
-      }
-#endif
-      Impl::Handle file(H5Fcreate(f.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "create the file",
-                        f);
-      const auto boundaries = static_cast<hsize_t>(record.slices + 1);
-      const auto members = static_cast<hsize_t>(record.members);
-      const auto dim = static_cast<hsize_t>(record.dim);
-      const auto phases = static_cast<hsize_t>(record.phases.size());
-      const bool lead = rank == 0;  // writes what all ranks share
-
-      Impl::Handle b = create_doubles(file, "boundary_states", {boundaries, members, dim}, f);
-      Impl::Handle tm = create_doubles(file, "timings", {static_cast<hsize_t>(size), phases}, f);
-      std::size_t state_offset = 0;
-      for (std::size_t i = 0; i < blocks.size(); ++i) {
-        const Part& p = *blocks[i];
-        const int owner = collective ? rank : static_cast<int>(i);
-        Impl::write_box(
-            b, H5T_NATIVE_DOUBLE,
-            {static_cast<hsize_t>(p.first_boundary), static_cast<hsize_t>(p.member_offset), 0},
-            {static_cast<hsize_t>(p.boundary_count), static_cast<hsize_t>(p.local_members), dim},
-            states + state_offset, xfer, "write dataset 'boundary_states'", f);
-        Impl::write_box(tm, H5T_NATIVE_DOUBLE, {static_cast<hsize_t>(owner), 0}, {1, phases},
-                        timings + i * phases, xfer, "write dataset 'timings'", f);
-        state_offset += static_cast<std::size_t>(p.states);
-      }
-      Impl::write_attribute(tm, "phases", record.phases, f);
-
-      {
-        Impl::Handle cv = create_doubles(file, "convergence", {record.convergence.size()}, f);
-        Impl::write_box(cv, H5T_NATIVE_DOUBLE, {0}, {lead ? record.convergence.size() : 0},
-                        record.convergence.data(), xfer, "write dataset 'convergence'", f);
-        cv.close("finish dataset 'convergence'", f);
-      }
-      if (!record.boundary_times.empty()) {
-        Impl::Handle bt = create_doubles(file, "boundary_times", {boundaries}, f);
-        Impl::write_box(bt, H5T_NATIVE_DOUBLE, {0}, {lead ? boundaries : 0},
-                        record.boundary_times.data(), xfer, "write dataset 'boundary_times'", f);
-        bt.close("finish dataset 'boundary_times'", f);
-      }
-      Impl::write_attributes(file, record.config, f);
-      Impl::write_attributes(file,
-                             {{"slices", record.slices},
-                              {"members", record.members},
-                              {"dim", record.dim},
-                              {"ranks", size},
-                              {"iterations", record.convergence.size()},
-                              {"written_collectively", collective}},
-                             f);
-      b.close("finish dataset 'boundary_states'", f);
-      tm.close("finish dataset 'timings'", f);
-      file.close("close the file", f);
+  if (collective || rank == 0) {
+    try {
+      const std::string f = partial_path(path);
+      write_contents(f, contents, comm);
       if (rank == 0) Impl::publish(f, path);
     } catch (...) {
       error = std::current_exception();
     }
+  }
   // A failure on any rank fails the call on every rank (none waits for it).
   int failed = error ? 1 : 0, any_failed = 0;
   MPI_Allreduce(&failed, &any_failed, 1, MPI_INT, MPI_MAX, comm);
@@ -267,7 +284,7 @@ RunFileResult write_run_file(const std::string& path, const RunRecord& record, M
     throw std::runtime_error("pint::io: writing the run file " + path +
                              " failed on another rank; see that rank's message");
   }
-  return result;
+  return RunFileResult{path, collective};
 }
 
 }  // namespace pint::io

@@ -159,6 +159,10 @@ std::string write_stitched(const std::string& directory,
         "file of every slice, in slice order");
   }
   const fs::path dir(directory);
+  if (!fs::is_directory(dir)) {
+    throw std::invalid_argument("pint::io: the output directory '" + directory +
+                                "' does not exist; create it first");
+  }
   std::vector<SliceFile> slices;
   for (std::size_t n = 0; n < slice_files.size(); ++n) {
     slices.push_back(inspect(slice_files[n], n, dir));
@@ -187,6 +191,7 @@ std::string write_stitched(const std::string& directory,
     Impl::write_vector(file, "boundaries", boundaries, f);
     Impl::write_vector(file, "slice_iterations", iterations, f);
     Impl::write_vector(file, "slice_files", sources, f);
+    Impl::write_attributes(file, options.attributes, f);  // the built-in names below win
     Impl::write_attributes(file,
                            {{"slices", slices.size()},
                             {"dim", first.dim},
@@ -194,7 +199,6 @@ std::string write_stitched(const std::string& directory,
                             {"system", first.system},
                             {"integrator", first.integrator}},
                            f);
-    Impl::write_attributes(file, options.attributes, f);
     file.close("close the file", f);
   }
   Impl::publish(f, out);

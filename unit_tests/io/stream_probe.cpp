@@ -5,6 +5,8 @@
 // Usage: pint_io_stream_probe <directory> <saved steps> <members> [--crash-after R]
 #include "pint/io/trajectory_sink.hpp"
 
+#include "io_test_support.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -40,18 +42,8 @@ int main(int argc, char** argv) {
   const std::int64_t crash_after = argc == 6 ? std::atoll(argv[5]) : -1;
   constexpr std::int64_t dim = 2, batch = 64;
 
-  pint::core::SolveDescription s;
-  s.system = "oscillator";
-  s.integrator = "euler";
-  s.dim = dim;
-  s.t0 = 0;
-  s.t1 = 1;
-  s.n = steps - 1;
-  s.h = 1.0 / static_cast<double>(s.n);
-  for (std::int64_t m = 0; m < members; ++m)
-    s.saved_members.push_back(m);
-  s.local_members = members;
-  s.ensemble_size = members;
+  const pint::core::SolveDescription s =
+      pint::test::make_solve(0, 0, 0.0, 1.0, steps - 1, 1, members, dim);
 
   try {
     pint::io::Hdf5TrajectorySink sink(dir);

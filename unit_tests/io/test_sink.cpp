@@ -202,6 +202,9 @@ void expect_shared_file(MPI_Comm comm, std::int64_t members, int compression, in
   SinkOptions options = small_options(true, compression);
   options.comm = comm;
   Hdf5TrajectorySink sink(dir, options);
+  int level = MPI_THREAD_SINGLE;
+  MPI_Query_thread(&level);
+  EXPECT_EQ(sink.writes_in_background(), level == MPI_THREAD_MULTIPLE || size == 1);
   sink.begin(s);
   stream(sink, s, mine);
   sink.commit();
