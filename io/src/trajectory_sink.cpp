@@ -75,6 +75,7 @@ void validate(const core::SolveDescription& s, bool shared) {
 }  // namespace
 
 struct Hdf5TrajectorySink::State {
+  using RowSpan = Hdf5TrajectorySink::RowSpan;
   std::string directory;
   SinkOptions options;
   bool shared = false;                  // several ranks write each file (MPI-IO)
@@ -105,6 +106,31 @@ struct Hdf5TrajectorySink::State {
 
   void rethrow_if_failed() {
     if (auto e = worker->error()) std::rethrow_exception(e);
+  }
+
+  RowSpan lent;  // the span next_rows() lent, until filled()
+
+  void check_writable(const char* what) {
+    if (!open) {
+      throw std::logic_error(std::string("pint::io: ") + what +
+                             " without begin(); begin a solve first");
+    }
+    rethrow_if_failed();
+  }
+
+  // Caller's thread: room for up to `max_count` rows at saved index `next`
+  // in the buffer being filled (never past its end or the last saved row).
+  RowSpan span(std::int64_t max_count) {
+    Block& b = blocks[static_cast<std::size_t>(filling)];
+    const std::int64_t n = std::min({max_count, block_steps - b.count, steps - next});
+    return RowSpan{next, n, b.times.data() + b.count, b.rows.data() + b.count * row_values};
+  }
+  // Caller's thread: `n` more rows of the buffer are filled.
+  void fill(std::int64_t n) {
+    Block& b = blocks[static_cast<std::size_t>(filling)];
+    b.count += n;
+    next += n;
+    if (b.count == block_steps) hand_off();
   }
 
   // Caller's thread: hand the filled block to the writer, start the other.
@@ -349,6 +375,7 @@ void Hdf5TrajectorySink::begin(const core::SolveDescription& solve) {
   }
   s.filling = 0;
   s.next = 0;
+  s.lent = RowSpan{};
   s.open = true;
   s.worker->submit([&s] { s.open_file(); });
 }
@@ -357,8 +384,7 @@ void Hdf5TrajectorySink::write(std::int64_t first, std::int64_t count, const dou
                                const double* rows) {
   ScopedRegion region("pint::io::Hdf5TrajectorySink::write");
   State& s = *state_;
-  if (!s.open) throw std::logic_error("pint::io: write() without begin(); begin a solve first");
-  s.rethrow_if_failed();
+  s.check_writable("write()");
   if (first != s.next) {
     throw std::invalid_argument("pint::io: write() got saved index " + std::to_string(first) +
                                 " for " + s.final_path + " but expected " + std::to_string(s.next) +
@@ -374,20 +400,42 @@ void Hdf5TrajectorySink::write(std::int64_t first, std::int64_t count, const dou
     throw std::invalid_argument("pint::io: write() got a null times or rows pointer");
   }
   while (count > 0) {
-    State::Block& b = s.blocks[static_cast<std::size_t>(s.filling)];
-    const std::int64_t n = std::min(count, s.block_steps - b.count);
-    std::memcpy(b.times.data() + b.count, times, static_cast<std::size_t>(n) * sizeof(double));
+    const RowSpan span = s.span(count);
+    std::memcpy(span.times, times, static_cast<std::size_t>(span.count) * sizeof(double));
     if (s.row_values > 0) {
-      std::memcpy(b.rows.data() + b.count * s.row_values, rows,
-                  static_cast<std::size_t>(n * s.row_values) * sizeof(double));
-      rows += n * s.row_values;
+      std::memcpy(span.rows, rows,
+                  static_cast<std::size_t>(span.count * s.row_values) * sizeof(double));
+      rows += span.count * s.row_values;
     }
-    times += n;
-    b.count += n;
-    count -= n;
-    s.next += n;
-    if (b.count == s.block_steps) s.hand_off();
+    times += span.count;
+    count -= span.count;
+    s.fill(span.count);
   }
+}
+
+Hdf5TrajectorySink::RowSpan Hdf5TrajectorySink::next_rows(std::int64_t max_count) {
+  ScopedRegion region("pint::io::Hdf5TrajectorySink::next_rows");
+  State& s = *state_;
+  s.check_writable("next_rows()");
+  if (max_count < 1) {
+    throw std::invalid_argument("pint::io: next_rows() needs max_count >= 1, got " +
+                                std::to_string(max_count));
+  }
+  s.lent = s.span(max_count);
+  return s.lent;
+}
+
+void Hdf5TrajectorySink::filled(std::int64_t count) {
+  ScopedRegion region("pint::io::Hdf5TrajectorySink::filled");
+  State& s = *state_;
+  s.check_writable("filled()");
+  if (count < 0 || count > s.lent.count) {
+    throw std::invalid_argument("pint::io: filled(" + std::to_string(count) +
+                                ") after next_rows() lent " + std::to_string(s.lent.count) +
+                                " rows; report at most the rows of the last next_rows()");
+  }
+  s.lent = RowSpan{};
+  s.fill(count);
 }
 
 void Hdf5TrajectorySink::commit() {

@@ -88,6 +88,32 @@ TEST(TEST_CATEGORY, sink_round_trip_on_the_callers_thread_with_compression) {
   expect_round_trip(false, 6);
 }
 
+TEST(TEST_CATEGORY, sink_lends_its_buffer_for_rows_computed_in_place) {
+  ScratchDir dir("zero_copy");
+  const SolveDescription s = make_solve(1, 0, 1.0, 2.0, 40, 3, 3);  // 15 saved rows
+  const Trajectory tr = make_trajectory(s, 0, 3);
+  const std::int64_t row = s.local_members * s.dim;
+  Hdf5TrajectorySink sink(dir.path(), small_options());
+  sink.begin(s);
+  std::int64_t want = 1;
+  while (true) {
+    const auto span = sink.next_rows(want++);
+    if (span.count == 0) break;
+    EXPECT_LE(span.count, sink.buffer_steps());
+    for (std::int64_t i = 0; i < span.count; ++i) {  // "compute" row first + i in place
+      span.times[i] = tr.times[static_cast<size_t>(span.first + i)];
+      std::copy_n(tr.rows.begin() + (span.first + i) * row, row, span.rows + i * row);
+    }
+    const std::int64_t keep = std::max<std::int64_t>(1, span.count - 1);  // report fewer at times
+    EXPECT_THROW(sink.filled(span.count + 1), std::invalid_argument);
+    sink.next_rows(keep);  // lending again is allowed: the same place
+    sink.filled(keep);
+  }
+  sink.commit();
+  EXPECT_TRUE(same_bits(read_doubles(sink.path(), "data"), tr.rows));
+  EXPECT_TRUE(same_bits(read_doubles(sink.path(), "t"), tr.times));
+}
+
 TEST(TEST_CATEGORY, sink_writes_one_file_per_solve_and_can_drop_older_iterations) {
   ScratchDir dir("iterations");
   SinkOptions options;

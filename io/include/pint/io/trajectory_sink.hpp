@@ -89,6 +89,22 @@ class Hdf5TrajectorySink final : public core::TrajectorySink {
   void commit() override;
   void abandon() noexcept override;
 
+  // Zero-copy streaming, for producers that compute rows in place (write()
+  // copies): next_rows() lends the sink's buffer space for the next saved
+  // rows, from saved index `first` (the rows written so far), at most
+  // `max_count` of them and never past the end of the buffer being filled.
+  // Fill times[0 .. count) and rows (count x local_members x dim, row-major),
+  // then call filled(k) for the first k <= count of them; the span is valid
+  // until then. write() is next_rows(), a copy and filled() in a loop.
+  struct RowSpan {
+    std::int64_t first = 0;
+    std::int64_t count = 0;
+    double* times = nullptr;
+    double* rows = nullptr;
+  };
+  RowSpan next_rows(std::int64_t max_count);
+  void filled(std::int64_t count);
+
   // The final path of the open solve's file (or of the last one begun).
   const std::string& path() const noexcept;
   // Saved time points a buffer holds, and the chunk shape of `data`
