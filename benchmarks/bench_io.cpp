@@ -259,10 +259,18 @@ int calibrate_work() {
 class RecordingReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
-      if (!r.error_occurred) ms[r.benchmark_name()] = r.GetAdjustedRealTime();
+    std::vector<Run> shown = runs;
+    for (Run& r : shown) {
+      if (r.error_occurred) continue;
+      const double t = r.GetAdjustedRealTime();
+      ms[r.benchmark_name()] = t;
+      if (r.aggregate_name == "min") {  // the rates of the best run, not the least rates
+        const double rate = bytes() / (t * 1e-3);
+        r.counters["GB/s"] = benchmark::Counter(rate / 1e9, benchmark::Counter::kIsRate);
+        r.counters["bytes_per_second"] = benchmark::Counter(rate, benchmark::Counter::kIsRate);
+      }
     }
-    ConsoleReporter::ReportRuns(runs);
+    ConsoleReporter::ReportRuns(shown);
   }
   // The best over repetitions if there were any (on a shared machine other
   // work only ever slows a run down), else the single result.
