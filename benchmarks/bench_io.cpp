@@ -52,6 +52,7 @@ struct Setup {
   std::int64_t steps = 8192;  // 128 MiB
   int work = 0;               // substeps per saved row; 0: calibrate
   std::string calibration = "none (--work given)";
+  std::size_t buffer_bytes = pint::io::SinkOptions{}.buffer_bytes;
   std::vector<double> rows, times;
 } g;
 
@@ -125,6 +126,7 @@ void stream_write(benchmark::State& state, bool background) {
   const auto s = solve();
   pint::io::SinkOptions options;
   options.background = background;
+  options.buffer_bytes = g.buffer_bytes;
   pint::io::Hdf5TrajectorySink sink(g.dir, options);
   for (auto _ : state) {
     sink.begin(s);
@@ -294,6 +296,8 @@ int main(int argc, char** argv) {
       g.dir = a.substr(6);
     } else if (a.rfind("--steps=", 0) == 0) {
       g.steps = std::max<std::int64_t>(2, std::stoll(a.substr(8)));
+    } else if (a.rfind("--buffer-mib=", 0) == 0) {
+      g.buffer_bytes = static_cast<std::size_t>(std::max(1, std::stoi(a.substr(13)))) << 20;
     } else if (a.rfind("--work=", 0) == 0) {
       g.work = std::max(1, std::stoi(a.substr(7)));
     } else {

@@ -290,7 +290,7 @@ Hdf5TrajectorySink::Hdf5TrajectorySink(std::string directory, SinkOptions option
   if (options.buffer_bytes == 0 || options.chunk_bytes == 0) {
     throw std::invalid_argument(
         "pint::io: buffer_bytes and chunk_bytes must be positive; leave them at their defaults "
-        "(8 MiB and 1 MiB) unless you measured better ones");
+        "(4 MiB and 1 MiB) unless you measured better ones");
   }
   std::error_code ec;
   if (!std::filesystem::is_directory(directory, ec)) {

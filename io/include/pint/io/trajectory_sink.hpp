@@ -59,7 +59,7 @@ struct SinkOptions {
   MPI_Comm comm = MPI_COMM_SELF;
   // Bytes of each of the two host buffers, at most (a buffer holds whole rows
   // of whole chunks where it can; one saved time point at least).
-  std::size_t buffer_bytes = std::size_t{8} << 20;
+  std::size_t buffer_bytes = std::size_t{4} << 20;
   // Target bytes of one chunk of `data`.
   std::size_t chunk_bytes = std::size_t{1} << 20;
   // false: write on the caller's thread, without overlap. A shared file also
