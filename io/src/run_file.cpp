@@ -240,8 +240,8 @@ RunFileResult write_run_file(const std::string& path, const RunRecord& record, M
 #else
   const bool collective = false;
   if (rank == 0 && !options.gather_on_rank0) {
-    std::cerr << "pint::io: HDF5 " H5_VERS_INFO " has no MPI-IO; rank 0 gathers and writes " << path
-              << " alone\n";
+    std::cerr << "pint::io: this HDF5 (" H5_VERS_INFO ") has no MPI-IO; rank 0 gathers and writes "
+              << path << " alone\n";
   }
 #endif
 

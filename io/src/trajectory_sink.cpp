@@ -309,8 +309,8 @@ Hdf5TrajectorySink::Hdf5TrajectorySink(std::string directory, SinkOptions option
 #ifndef H5_HAVE_PARALLEL
     throw std::runtime_error(
         "pint::io: ranks sharing a slice's file need an HDF5 built with MPI, but pint was built "
-        "with a serial HDF5 " H5_VERS_INFO
-        "; rebuild pint against a parallel HDF5 (Debian: libhdf5-openmpi-dev) or run without "
+        "with a serial one (" H5_VERS_INFO
+        "); rebuild pint against a parallel HDF5 (Debian: libhdf5-openmpi-dev) or run without "
         "member blocks");
 #else
     MPI_Comm_dup(s.options.comm, &s.check_comm);
