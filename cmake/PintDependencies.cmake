@@ -22,6 +22,7 @@ if(HDF5_VERSION VERSION_LESS 1.10)
   message(FATAL_ERROR "pint: HDF5 ${HDF5_VERSION} is too old; pint needs HDF5 1.10 or newer.")
 endif()
 set(PINT_HDF5_PARALLEL ${HDF5_IS_PARALLEL})
+find_package(Threads REQUIRED)  # pint::io's background writer
 
 find_package(CLI11 QUIET CONFIG)
 find_package(nlohmann_json 3.9 QUIET CONFIG)

@@ -1,0 +1,376 @@
+// HDF5 streaming benchmarks of pint::io.
+//
+//  stream_write        a solve of <steps> x 1000 members x 2 streamed through
+//                      Hdf5TrajectorySink (write() in batches of 64 rows);
+//  stream_write_inline the same with SinkOptions::background = false (no writer
+//                      thread: what the double buffering buys);
+//  plain_write         the same bytes written with one std::fwrite of one buffer,
+//                      to the same directory;
+//  compute_only        a synthetic computation (real floating-point work: each
+//                      member advances an oscillator `work` substeps per saved
+//                      row) producing the same rows, without output;
+//  compute_and_write   the same computation streaming its rows through the sink
+//                      with write() (which copies each batch into the sink's buffer);
+//  compute_into_sink   the same computation producing its rows in place, in the
+//                      sink's buffer (next_rows() / filled(): no copy).
+//
+// After the runs it prints, from this one invocation, stream_write / plain_write
+// throughput (target >= 0.80) and compute_and_write and compute_into_sink over
+// max(compute_only, stream_write) (target <= 1.15), from the best repetition
+// (run with --benchmark_repetitions=N; other work on a shared machine only ever
+// slows a run down). `work` is calibrated at start so that the computation
+// takes about as long as the write.
+//
+// Usage: pint_bench_io [--dir=DIRECTORY] [--steps=N] [--work=N] [benchmark options]
+// (the directory defaults to ./pint_bench_io_scratch, created and removed).
+#include "pint/core/build_info.hpp"
+#include "pint/io/trajectory_sink.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::int64_t kMembers = 1000, kDim = 2, kBatch = 64;
+constexpr std::int64_t kRow = kMembers * kDim;
+
+struct Setup {
+  std::string dir;
+  std::int64_t steps = 8192;  // 128 MiB
+  int work = 0;               // substeps per saved row; 0: calibrate
+  std::string calibration = "none (--work given)";
+  std::size_t buffer_bytes = pint::io::SinkOptions{}.buffer_bytes;
+  std::vector<double> rows, times;
+} g;
+
+double bytes() {
+  return static_cast<double>(g.steps * kRow) * sizeof(double);
+}
+
+pint::core::SolveDescription solve() {
+  pint::core::SolveDescription s;
+  s.system = "oscillator";
+  s.integrator = "euler";
+  s.dim = kDim;
+  s.t0 = 0;
+  s.t1 = 1;
+  s.n = g.steps - 1;
+  s.h = 1.0 / static_cast<double>(s.n);
+  for (std::int64_t m = 0; m < kMembers; ++m)
+    s.saved_members.push_back(m);
+  s.local_members = kMembers;
+  s.ensemble_size = kMembers;
+  return s;
+}
+
+// The synthetic computation: every member is a damped oscillator with its own
+// frequency, advanced `work` forward-Euler substeps per saved row.
+class Producer {
+ public:
+  Producer() : q_(kMembers, 1.0), p_(kMembers, 0.0), w2_(kMembers) {
+    for (std::int64_t m = 0; m < kMembers; ++m) {
+      const double w = 1.0 + 1e-3 * static_cast<double>(m);
+      w2_[static_cast<std::size_t>(m)] = w * w;
+    }
+  }
+  // Not inlined: every caller runs the same machine code.
+  [[gnu::noinline]] void produce(std::int64_t count, int work, double* rows) {
+    const double h = 1e-4, c = 0.1;
+    for (std::int64_t i = 0; i < count; ++i) {
+      for (std::int64_t m = 0; m < kMembers; ++m) {
+        const auto k = static_cast<std::size_t>(m);
+        double q = q_[k], p = p_[k];
+        for (int s = 0; s < work; ++s) {
+          const double dq = p, dp = -c * p - w2_[k] * q;
+          q += h * dq;
+          p += h * dp;
+        }
+        q_[k] = q;
+        p_[k] = p;
+        rows[i * kRow + 2 * m] = q;
+        rows[i * kRow + 2 * m + 1] = p;
+      }
+    }
+  }
+
+ private:
+  std::vector<double> q_, p_, w2_;
+};
+
+void remove_outputs() {
+  for (const auto& e : fs::directory_iterator(g.dir))
+    fs::remove(e.path());
+}
+
+void set_counters(benchmark::State& state) {
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(bytes()));
+  state.counters["GB/s"] =
+      benchmark::Counter(bytes() / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void stream_write(benchmark::State& state, bool background) {
+  const auto s = solve();
+  pint::io::SinkOptions options;
+  options.background = background;
+  options.buffer_bytes = g.buffer_bytes;
+  pint::io::Hdf5TrajectorySink sink(g.dir, options);
+  for (auto _ : state) {
+    sink.begin(s);
+    for (std::int64_t first = 0; first < g.steps; first += kBatch) {
+      const std::int64_t count = std::min(kBatch, g.steps - first);
+      sink.write(first, count, g.times.data() + first, g.rows.data() + first * kRow);
+    }
+    sink.commit();
+    state.PauseTiming();
+    remove_outputs();
+    state.ResumeTiming();
+  }
+  set_counters(state);
+}
+
+void plain_write(benchmark::State& state) {
+  const std::string path = (fs::path(g.dir) / "plain.bin").string();
+  for (auto _ : state) {
+    std::FILE* f = std::fopen(path.c_str(), "wb");
+    if (f == nullptr ||
+        std::fwrite(g.rows.data(), sizeof(double), g.rows.size(), f) != g.rows.size()) {
+      state.SkipWithError("cannot write the plain file");
+    }
+    if (f != nullptr) std::fclose(f);
+    state.PauseTiming();
+    remove_outputs();
+    state.ResumeTiming();
+  }
+  set_counters(state);
+}
+
+void compute_only(benchmark::State& state) {
+  std::vector<double> batch(static_cast<std::size_t>(kBatch * kRow));
+  for (auto _ : state) {
+    Producer producer;
+    for (std::int64_t first = 0; first < g.steps; first += kBatch) {
+      const std::int64_t count = std::min(kBatch, g.steps - first);
+      producer.produce(count, g.work, batch.data());
+      benchmark::DoNotOptimize(batch.data());
+      benchmark::ClobberMemory();
+    }
+  }
+  set_counters(state);
+}
+
+void compute_and_write(benchmark::State& state) {
+  const auto s = solve();
+  pint::io::Hdf5TrajectorySink sink(g.dir);
+  std::vector<double> batch(static_cast<std::size_t>(kBatch * kRow));
+  for (auto _ : state) {
+    Producer producer;
+    sink.begin(s);
+    for (std::int64_t first = 0; first < g.steps; first += kBatch) {
+      const std::int64_t count = std::min(kBatch, g.steps - first);
+      producer.produce(count, g.work, batch.data());
+      sink.write(first, count, g.times.data() + first, batch.data());
+    }
+    sink.commit();
+    state.PauseTiming();
+    remove_outputs();
+    state.ResumeTiming();
+  }
+  set_counters(state);
+}
+
+void compute_into_sink(benchmark::State& state) {
+  const auto s = solve();
+  pint::io::Hdf5TrajectorySink sink(g.dir);
+  for (auto _ : state) {
+    Producer producer;
+    sink.begin(s);
+    for (auto span = sink.next_rows(kBatch); span.count > 0; span = sink.next_rows(kBatch)) {
+      producer.produce(span.count, g.work, span.rows);
+      std::copy_n(g.times.data() + span.first, span.count, span.times);
+      sink.filled(span.count);
+    }
+    sink.commit();
+    state.PauseTiming();
+    remove_outputs();
+    state.ResumeTiming();
+  }
+  set_counters(state);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Substeps per row that make the computation last about as long as the
+// write (searched: the cost of a substep is not quite constant).
+int calibrate_work() {
+  const auto s = solve();
+  pint::io::Hdf5TrajectorySink sink(g.dir);
+  double write = 1e300;
+  for (int i = 0; i < 4; ++i) {  // as stream_write does it, best of 4
+    const auto t0 = std::chrono::steady_clock::now();
+    sink.begin(s);
+    for (std::int64_t first = 0; first < g.steps; first += kBatch) {
+      const std::int64_t count = std::min(kBatch, g.steps - first);
+      sink.write(first, count, g.times.data() + first, g.rows.data() + first * kRow);
+    }
+    sink.commit();
+    write = std::min(write, seconds_since(t0));
+    remove_outputs();
+  }
+  std::vector<double> batch(static_cast<std::size_t>(kBatch * kRow));
+  double below = 0;
+  for (int work = 1;; ++work) {
+    double compute = 1e300;
+    for (int i = 0; i < 2; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      Producer producer;
+      for (std::int64_t first = 0; first < g.steps; first += kBatch) {
+        producer.produce(std::min(kBatch, g.steps - first), work, batch.data());
+        benchmark::DoNotOptimize(batch.data());
+      }
+      compute = std::min(compute, seconds_since(t0));
+    }
+    if (compute >= write) {
+      const bool lower = work > 1 && write - below < compute - write;
+      char text[128];
+      std::snprintf(text, sizeof text, "write %.1f ms, compute %.1f ms at %d substeps per row",
+                    write * 1e3, lower ? below * 1e3 : compute * 1e3, lower ? work - 1 : work);
+      g.calibration = text;
+      return lower ? work - 1 : work;
+    }
+    below = compute;
+  }
+}
+
+// Keeps each benchmark's real time (ms) for the ratios.
+class RecordingReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    std::vector<Run> shown = runs;
+    for (Run& r : shown) {
+      if (r.error_occurred) continue;
+      const double t = r.GetAdjustedRealTime();
+      ms[r.benchmark_name()] = t;
+      if (r.aggregate_name == "min") {  // the rates of the best run, not the least rates
+        const double rate = bytes() / (t * 1e-3);
+        r.counters["GB/s"] = benchmark::Counter(rate / 1e9, benchmark::Counter::kIsRate);
+        r.counters["bytes_per_second"] = benchmark::Counter(rate, benchmark::Counter::kIsRate);
+      }
+    }
+    ConsoleReporter::ReportRuns(shown);
+  }
+  // The best over repetitions if there were any (on a shared machine other
+  // work only ever slows a run down), else the single result.
+  double get(const std::string& name) const {
+    for (const std::string& key : {name + "_min", name}) {
+      const auto it = ms.find(key);
+      if (it != ms.end()) return it->second;
+    }
+    return std::nan("");
+  }
+  std::map<std::string, double> ms;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a.rfind("--dir=", 0) == 0) {
+      g.dir = a.substr(6);
+    } else if (a.rfind("--steps=", 0) == 0) {
+      g.steps = std::max<std::int64_t>(2, std::stoll(a.substr(8)));
+    } else if (a.rfind("--buffer-mib=", 0) == 0) {
+      g.buffer_bytes = static_cast<std::size_t>(std::max(1, std::stoi(a.substr(13)))) << 20;
+    } else if (a.rfind("--work=", 0) == 0) {
+      g.work = std::max(1, std::stoi(a.substr(7)));
+    } else {
+      args.push_back(argv[i]);
+    }
+  }
+  const bool own_dir = g.dir.empty();
+  if (own_dir) g.dir = (fs::current_path() / "pint_bench_io_scratch").string();
+  fs::create_directories(g.dir);
+
+  // The trajectory the write benchmarks stream (any values; real ones).
+  g.rows.resize(static_cast<std::size_t>(g.steps * kRow));
+  g.times.resize(static_cast<std::size_t>(g.steps));
+  for (std::int64_t i = 0; i < g.steps; ++i) {
+    g.times[static_cast<std::size_t>(i)] =
+        static_cast<double>(i) / static_cast<double>(g.steps - 1);
+    for (std::int64_t j = 0; j < kRow; ++j) {
+      g.rows[static_cast<std::size_t>(i * kRow + j)] =
+          std::sin(1e-3 * static_cast<double>(i) + static_cast<double>(j));
+    }
+  }
+  if (g.work == 0) g.work = calibrate_work();
+
+  const auto& b = pint::core::build_info();
+  benchmark::AddCustomContext("pint_version", b.version);
+  benchmark::AddCustomContext("pint_git", b.git_revision);
+  benchmark::AddCustomContext("kokkos_version", b.kokkos_version);
+  benchmark::AddCustomContext("kokkos_backends", b.backends);
+  benchmark::AddCustomContext("hdf5_version", b.hdf5_version);
+  benchmark::AddCustomContext("compiler", b.compiler);
+  benchmark::AddCustomContext("io_directory", g.dir);
+  benchmark::AddCustomContext("io_shape", std::to_string(g.steps) + " steps x " +
+                                              std::to_string(kMembers) + " members x " +
+                                              std::to_string(kDim) + " float64");
+  benchmark::AddCustomContext("io_work", std::to_string(g.work) + " substeps per row");
+  benchmark::AddCustomContext("io_calibration", g.calibration);
+
+  const auto add = [](const char* name, auto fn) {
+    benchmark::RegisterBenchmark(name, fn)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->ComputeStatistics("min", [](const std::vector<double>& v) {
+          return *std::min_element(v.begin(), v.end());
+        });
+  };
+  add("plain_write", plain_write);
+  add("stream_write", [](benchmark::State& state) { stream_write(state, true); });
+  add("stream_write_inline", [](benchmark::State& state) { stream_write(state, false); });
+  add("compute_only", compute_only);
+  add("compute_and_write", compute_and_write);
+  add("compute_into_sink", compute_into_sink);
+  int n = static_cast<int>(args.size());
+  benchmark::Initialize(&n, args.data());
+  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
+  RecordingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  if (own_dir) fs::remove_all(g.dir);
+
+  const double plain = reporter.get("plain_write/real_time"),
+               stream = reporter.get("stream_write/real_time"),
+               compute = reporter.get("compute_only/real_time"),
+               both = reporter.get("compute_and_write/real_time"),
+               in_place = reporter.get("compute_into_sink/real_time");
+  std::printf(
+      "\nthroughput: stream_write %.2f GB/s, plain_write %.2f GB/s: ratio %.2f "
+      "(target >= 0.80)\n",
+      bytes() / stream / 1e6, bytes() / plain / 1e6, plain / stream);
+  const double slowest = std::max(compute, stream);
+  std::printf(
+      "overlap: compute_only %.1f ms, stream_write %.1f ms; with output: "
+      "compute_and_write (write() copies) %.1f ms = %.2f x, compute_into_sink (in place) "
+      "%.1f ms = %.2f x max(compute, write) (target <= 1.15)\n",
+      compute, stream, both, both / slowest, in_place, in_place / slowest);
+  return 0;
+}

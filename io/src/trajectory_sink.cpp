@@ -1,0 +1,484 @@
+#include "pint/io/trajectory_sink.hpp"
+
+#include "impl/hdf5.hpp"
+#include "impl/mpi.hpp"
+#include "impl/worker.hpp"
+#include "pint/core/compat.hpp"
+#include "pint/io/file_names.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+namespace pint::io {
+
+namespace {
+
+// Global facts of a solve, hashed, so the ranks sharing a file can check that
+// they describe the same solve.
+std::uint64_t describe_hash(const core::SolveDescription& s) {
+  std::ostringstream os;
+  os.precision(17);
+  os << s.system << '\n'
+     << s.integrator << '\n'
+     << s.dim << ' ' << s.iteration << ' ' << s.slice << ' ' << s.t0 << ' ' << s.t1 << ' ' << s.h
+     << ' ' << s.n << ' ' << s.save_every << ' ' << s.ensemble_size;
+  for (std::int64_t m : s.saved_members)
+    os << ' ' << m;
+  return Impl::fnv1a(os.str());
+}
+
+void validate(const core::SolveDescription& s, bool shared) {
+  const auto reject = [&](const std::string& what) {
+    throw std::invalid_argument("pint::io: cannot save the solve of slice " +
+                                std::to_string(s.slice) + ", iteration " +
+                                std::to_string(s.iteration) + ": " + what);
+  };
+  if (s.dim < 1) reject("dim is " + std::to_string(s.dim) + "; give the system's dimension (>= 1)");
+  if (s.n < 1) reject("n is " + std::to_string(s.n) + "; give the number of steps (>= 1)");
+  if (s.save_every < 1) {
+    reject("save_every is " + std::to_string(s.save_every) + "; give 1 or more");
+  }
+  if (!std::isfinite(s.t0) || !std::isfinite(s.t1) || !(s.t0 < s.t1) || !std::isfinite(s.h)) {
+    reject("the span must be finite with t0 < t1 and h finite");
+  }
+  const auto& m = s.saved_members;
+  if (m.empty()) reject("no saved members; save at least one member, or pass no sink");
+  for (std::size_t i = 0; i < m.size(); ++i) {
+    if (m[i] < 0 || (s.ensemble_size > 0 && m[i] >= s.ensemble_size) ||
+        (i > 0 && m[i] <= m[i - 1])) {
+      reject("saved_members must be increasing indices in 0 .. ensemble_size-1 (entry " +
+             std::to_string(i) + " is " + std::to_string(m[i]) + ")");
+    }
+  }
+  const auto total = static_cast<std::int64_t>(m.size());
+  if (s.member_offset < 0 || s.local_members < 0 || s.member_offset + s.local_members > total) {
+    reject("this rank's block [member_offset, member_offset + local_members) = [" +
+           std::to_string(s.member_offset) + ", " +
+           std::to_string(s.member_offset + s.local_members) + ") is outside the " +
+           std::to_string(total) + " saved members");
+  }
+  if (!shared && (s.member_offset != 0 || s.local_members != total)) {
+    reject("this sink writes all " + std::to_string(total) +
+           " saved members itself (it has no communicator), but the solve gives it only [" +
+           std::to_string(s.member_offset) + ", " +
+           std::to_string(s.member_offset + s.local_members) +
+           "); pass SinkOptions::comm with the ranks sharing the slice, or set local_members to "
+           "all saved members");
+  }
+}
+
+}  // namespace
+
+struct Hdf5TrajectorySink::State {
+  using RowSpan = Hdf5TrajectorySink::RowSpan;
+  std::string directory;
+  SinkOptions options;
+  bool shared = false;                  // several ranks write each file (MPI-IO)
+  MPI_Comm check_comm = MPI_COMM_NULL;  // caller's thread: begin()'s agreement check
+  MPI_Comm file_comm = MPI_COMM_NULL;   // writer: MPI-IO and commit's outcome
+  int rank = 0;
+
+  // The open solve (caller's side).
+  bool open = false;
+  core::SolveDescription solve;
+  std::string final_path, temp_path;
+  std::int64_t steps = 0;       // saved time points
+  std::int64_t row_values = 0;  // local_members * dim
+  std::int64_t block_steps = 0;
+  std::array<std::int64_t, 3> chunk{};
+  std::int64_t next = 0;  // next saved index write() expects
+  struct Block {
+    std::vector<double> rows, times;
+    std::int64_t first = 0, count = 0;
+  };
+  std::array<Block, 2> blocks;
+  int filling = 0;
+
+  // The file (writer's side).
+  Impl::Handle file, data, t, xfer;
+
+  std::unique_ptr<Impl::Worker> worker;  // declared last: stopped first
+
+  void rethrow_if_failed() {
+    if (auto e = worker->error()) std::rethrow_exception(e);
+  }
+
+  RowSpan lent;  // the span next_rows() lent, until filled()
+
+  void check_writable(const char* what) {
+    if (!open) {
+      throw std::logic_error(std::string("pint::io: ") + what +
+                             " without begin(); begin a solve first");
+    }
+    rethrow_if_failed();
+  }
+
+  // Caller's thread: room for up to `max_count` rows at saved index `next`
+  // in the buffer being filled (never past its end or the last saved row).
+  RowSpan span(std::int64_t max_count) {
+    Block& b = blocks[static_cast<std::size_t>(filling)];
+    const std::int64_t n = std::min({max_count, block_steps - b.count, steps - next});
+    return RowSpan{next, n, b.times.data() + b.count, b.rows.data() + b.count * row_values};
+  }
+  // Caller's thread: `n` more rows of the buffer are filled.
+  void fill(std::int64_t n) {
+    Block& b = blocks[static_cast<std::size_t>(filling)];
+    b.count += n;
+    next += n;
+    if (b.count == block_steps) hand_off();
+  }
+
+  // Caller's thread: hand the filled block to the writer, start the other.
+  void hand_off() {
+    worker->wait();  // the other block is written: it may be refilled
+    rethrow_if_failed();
+    const int index = filling;
+    worker->submit([this, index] { write_block(index); });
+    filling ^= 1;
+    blocks[filling].first = next;
+    blocks[filling].count = 0;
+  }
+
+  // Writer's side ------------------------------------------------------------
+  void open_file();
+  void write_block(int index);
+  void close_file();
+  void discard_file() noexcept;
+};
+
+void Hdf5TrajectorySink::State::open_file() {
+  Impl::Hdf5Guard guard;
+  const std::string& f = temp_path;
+  Impl::Handle fapl = Impl::property_list(H5P_FILE_ACCESS, f);
+  xfer = Impl::property_list(H5P_DATASET_XFER, f);
+#ifdef H5_HAVE_PARALLEL
+  if (shared) {
+    Impl::check(H5Pset_fapl_mpio(fapl, file_comm, MPI_INFO_NULL), "set up MPI-IO", f);
+    Impl::check(H5Pset_dxpl_mpio(xfer, H5FD_MPIO_COLLECTIVE), "set up collective writes", f);
+  }
+#endif
+  file = Impl::Handle(H5Fcreate(f.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), "create the file", f);
+
+  const auto members = static_cast<hsize_t>(solve.saved_members.size());
+  const auto dim = static_cast<hsize_t>(solve.dim);
+  const auto make_dcpl = [&](const std::vector<hsize_t>& chunk_dims, int level) {
+    Impl::Handle dcpl = Impl::property_list(H5P_DATASET_CREATE, f);
+    Impl::check(H5Pset_chunk(dcpl, static_cast<int>(chunk_dims.size()), chunk_dims.data()),
+                "set the chunk shape", f);
+    if (level > 0) {
+      Impl::check(H5Pset_deflate(dcpl, static_cast<unsigned>(level)), "enable gzip compression", f);
+    }
+    // Every value is written; no fill pass (it would double the I/O).
+    Impl::check(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER), "set the fill time", f);
+    return dcpl;
+  };
+  {
+    Impl::Handle dcpl = make_dcpl({static_cast<hsize_t>(chunk[0]), static_cast<hsize_t>(chunk[1]),
+                                   static_cast<hsize_t>(chunk[2])},
+                                  options.compression);
+    Impl::Handle space = Impl::dataspace({static_cast<hsize_t>(steps), members, dim}, f);
+    // Blocks are whole chunks: without a filter HDF5 can write them straight
+    // from our buffer, but only if a chunk does not fit its chunk cache (else
+    // it stages every chunk through the cache: a memset and a copy more).
+    Impl::Handle dapl = Impl::property_list(H5P_DATASET_ACCESS, f);
+    if (options.compression == 0) {
+      Impl::check(H5Pset_chunk_cache(dapl, 0, 0, H5D_CHUNK_CACHE_W0_DEFAULT),
+                  "turn the chunk cache off", f);
+    }
+    data = Impl::Handle(H5Dcreate2(file, "data", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, dapl),
+                        "create dataset 'data'", f);
+  }
+  {
+    Impl::Handle dcpl = make_dcpl({static_cast<hsize_t>(block_steps)}, 0);
+    Impl::Handle space = Impl::dataspace({static_cast<hsize_t>(steps)}, f);
+    t = Impl::Handle(H5Dcreate2(file, "t", H5T_IEEE_F64LE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                     "create dataset 't'", f);
+  }
+  {
+    Impl::Handle space = Impl::dataspace({members}, f);
+    Impl::Handle set(
+        H5Dcreate2(file, "members", H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        "create dataset 'members'", f);
+    Impl::write_box(set, H5T_NATIVE_INT64, {0}, {rank == 0 ? members : 0},
+                    solve.saved_members.data(), xfer, "write dataset 'members'", f);
+  }
+  const Attributes attributes = {
+      {"t0", solve.t0},
+      {"t1", solve.t1},
+      {"h", solve.h},
+      {"n", solve.n},
+      {"iteration", solve.iteration},
+      {"slice", solve.slice},
+      {"integrator", solve.integrator},
+      {"system", solve.system},
+      {"save_every", solve.save_every},
+      {"ensemble_size", solve.ensemble_size},
+      {"member_begin", solve.saved_members.front()},
+      {"member_end", solve.saved_members.back() + 1},
+  };
+  Impl::write_attributes(data, attributes, f);
+}
+
+void Hdf5TrajectorySink::State::write_block(int index) {
+  const Block& b = blocks[index];
+  {
+    Impl::Hdf5Guard guard;
+    const auto first = static_cast<hsize_t>(b.first);
+    const auto count = static_cast<hsize_t>(b.count);
+    Impl::write_box(
+        data, H5T_NATIVE_DOUBLE, {first, static_cast<hsize_t>(solve.member_offset), 0},
+        {count, static_cast<hsize_t>(solve.local_members), static_cast<hsize_t>(solve.dim)},
+        b.rows.empty() ? nullptr : b.rows.data(), xfer, "write rows to dataset 'data'", temp_path);
+    // The times are the same on every rank sharing the file: rank 0 writes them.
+    Impl::write_box(t, H5T_NATIVE_DOUBLE, {first}, {rank == 0 ? count : 0}, b.times.data(), xfer,
+                    "write times to dataset 't'", temp_path);
+  }
+  if (options.on_block_written) options.on_block_written(b.first + b.count);
+}
+
+void Hdf5TrajectorySink::State::close_file() {
+  {
+    Impl::Hdf5Guard guard;
+    data.close("finish dataset 'data'", temp_path);
+    t.close("finish dataset 't'", temp_path);
+    xfer.reset();
+    file.close("close the file", temp_path);
+  }
+  std::string failure;
+  if (rank == 0) {
+    try {
+      Impl::publish(temp_path, final_path);
+      if (!options.keep_iterations) {
+        remove_older_iterations(directory, solve.iteration, solve.t0, solve.t1);
+      }
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  }
+  if (shared) Impl::broadcast(failure, file_comm);
+  if (!failure.empty()) throw std::runtime_error(failure);
+}
+
+void Hdf5TrajectorySink::State::discard_file() noexcept {
+  {
+    Impl::Hdf5Guard guard;
+    data.reset();
+    t.reset();
+    xfer.reset();
+    file.reset();
+  }
+  if (rank == 0) {
+    std::error_code ec;
+    std::filesystem::remove(temp_path, ec);
+  }
+}
+
+Hdf5TrajectorySink::Hdf5TrajectorySink(std::string directory, SinkOptions options)
+    : state_(std::make_unique<State>()) {
+  ScopedRegion region("pint::io::Hdf5TrajectorySink::Hdf5TrajectorySink");
+  State& s = *state_;
+  if (options.compression < 0 || options.compression > 9) {
+    throw std::invalid_argument("pint::io: compression level " +
+                                std::to_string(options.compression) +
+                                " is not a gzip level; give 0 (none) to 9");
+  }
+  if (options.buffer_bytes == 0 || options.chunk_bytes == 0) {
+    throw std::invalid_argument(
+        "pint::io: buffer_bytes and chunk_bytes must be positive; leave them at their defaults "
+        "(4 MiB and 1 MiB) unless you measured better ones");
+  }
+  std::error_code ec;
+  if (!std::filesystem::is_directory(directory, ec)) {
+    throw std::invalid_argument("pint::io: the output directory '" + directory +
+                                "' does not exist; create it first");
+  }
+  s.directory = std::move(directory);
+  s.options = std::move(options);
+  bool background = s.options.background;
+  if (s.options.comm != MPI_COMM_SELF && s.options.comm != MPI_COMM_NULL) {
+    int size = 1;
+    MPI_Comm_size(s.options.comm, &size);
+    s.shared = size > 1;
+  }
+  if (s.shared) {
+#ifndef H5_HAVE_PARALLEL
+    throw std::runtime_error(
+        "pint::io: ranks sharing a slice's file need an HDF5 built with MPI, but pint was built "
+        "with a serial one (" H5_VERS_INFO
+        "); rebuild pint against a parallel HDF5 (Debian: libhdf5-openmpi-dev) or run without "
+        "member blocks");
+#else
+    MPI_Comm_dup(s.options.comm, &s.check_comm);
+    MPI_Comm_dup(s.options.comm, &s.file_comm);
+    MPI_Comm_rank(s.file_comm, &s.rank);
+    int level = MPI_THREAD_SINGLE;
+    MPI_Query_thread(&level);
+    background = background && level >= MPI_THREAD_MULTIPLE;
+#endif
+  }
+  s.worker = std::make_unique<Impl::Worker>(background);
+}
+
+Hdf5TrajectorySink::~Hdf5TrajectorySink() {
+  abandon();
+  state_->worker.reset();
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  for (MPI_Comm* c : {&state_->check_comm, &state_->file_comm}) {
+    if (*c != MPI_COMM_NULL && !finalized) MPI_Comm_free(c);
+  }
+}
+
+void Hdf5TrajectorySink::begin(const core::SolveDescription& solve) {
+  ScopedRegion region("pint::io::Hdf5TrajectorySink::begin");
+  State& s = *state_;
+  if (s.open) {
+    throw std::logic_error("pint::io: begin() while " + s.final_path +
+                           " is still open; commit() or abandon() the previous solve first");
+  }
+  validate(solve, s.shared);
+  if (s.shared) {
+    Impl::check_member_blocks(describe_hash(solve), solve.member_offset, solve.local_members,
+                              static_cast<std::int64_t>(solve.saved_members.size()), s.check_comm,
+                              "slice " + std::to_string(solve.slice));
+  }
+  s.worker->wait();
+  s.worker->clear_error();
+
+  s.solve = solve;
+  s.final_path =
+      (std::filesystem::path(s.directory) / fine_file_name(solve.iteration, solve.t0, solve.t1))
+          .string();
+  s.temp_path = partial_path(s.final_path);
+  s.steps = solve.saved_steps();
+  s.row_values = solve.local_members * solve.dim;
+  const auto members = static_cast<std::int64_t>(solve.saved_members.size());
+  const auto c = Impl::chunk_shape(s.steps, members, solve.dim, s.options.chunk_bytes);
+  s.chunk = {static_cast<std::int64_t>(c[0]), static_cast<std::int64_t>(c[1]),
+             static_cast<std::int64_t>(c[2])};
+  // Block boundaries depend on global sizes only, so every rank sharing a file
+  // writes (collectively) at the same saved indices.
+  const auto row_bytes = members * solve.dim * static_cast<std::int64_t>(sizeof(double));
+  std::int64_t b = static_cast<std::int64_t>(s.options.buffer_bytes) / row_bytes;
+  b = std::max<std::int64_t>(1, std::min(b, s.steps));
+  if (b >= s.chunk[0] && b < s.steps) b -= b % s.chunk[0];
+  s.block_steps = b;
+  for (auto& block : s.blocks) {
+    block.rows.resize(static_cast<std::size_t>(b * s.row_values));
+    block.times.resize(static_cast<std::size_t>(b));
+    block.first = block.count = 0;
+  }
+  s.filling = 0;
+  s.next = 0;
+  s.lent = RowSpan{};
+  s.open = true;
+  s.worker->submit([&s] { s.open_file(); });
+}
+
+void Hdf5TrajectorySink::write(std::int64_t first, std::int64_t count, const double* times,
+                               const double* rows) {
+  ScopedRegion region("pint::io::Hdf5TrajectorySink::write");
+  State& s = *state_;
+  s.check_writable("write()");
+  if (first != s.next) {
+    throw std::invalid_argument("pint::io: write() got saved index " + std::to_string(first) +
+                                " for " + s.final_path + " but expected " + std::to_string(s.next) +
+                                "; write every saved time point once, in order");
+  }
+  if (count < 0 || count > s.steps - first) {
+    throw std::out_of_range("pint::io: write() of " + std::to_string(count) +
+                            " rows from saved index " + std::to_string(first) + " overruns the " +
+                            std::to_string(s.steps) + " saved time points of " + s.final_path +
+                            "; check n and save_every of the SolveDescription");
+  }
+  if (count > 0 && (times == nullptr || (rows == nullptr && s.row_values > 0))) {
+    throw std::invalid_argument("pint::io: write() got a null times or rows pointer");
+  }
+  while (count > 0) {
+    const RowSpan span = s.span(count);
+    std::memcpy(span.times, times, static_cast<std::size_t>(span.count) * sizeof(double));
+    if (s.row_values > 0) {
+      std::memcpy(span.rows, rows,
+                  static_cast<std::size_t>(span.count * s.row_values) * sizeof(double));
+      rows += span.count * s.row_values;
+    }
+    times += span.count;
+    count -= span.count;
+    s.fill(span.count);
+  }
+}
+
+Hdf5TrajectorySink::RowSpan Hdf5TrajectorySink::next_rows(std::int64_t max_count) {
+  ScopedRegion region("pint::io::Hdf5TrajectorySink::next_rows");
+  State& s = *state_;
+  s.check_writable("next_rows()");
+  if (max_count < 1) {
+    throw std::invalid_argument("pint::io: next_rows() needs max_count >= 1, got " +
+                                std::to_string(max_count));
+  }
+  s.lent = s.span(max_count);
+  return s.lent;
+}
+
+void Hdf5TrajectorySink::filled(std::int64_t count) {
+  ScopedRegion region("pint::io::Hdf5TrajectorySink::filled");
+  State& s = *state_;
+  s.check_writable("filled()");
+  if (count < 0 || count > s.lent.count) {
+    throw std::invalid_argument("pint::io: filled(" + std::to_string(count) +
+                                ") after next_rows() lent " + std::to_string(s.lent.count) +
+                                " rows; report at most the rows of the last next_rows()");
+  }
+  s.lent = RowSpan{};
+  s.fill(count);
+}
+
+void Hdf5TrajectorySink::commit() {
+  ScopedRegion region("pint::io::Hdf5TrajectorySink::commit");
+  State& s = *state_;
+  if (!s.open) throw std::logic_error("pint::io: commit() without begin(); begin a solve first");
+  if (s.next != s.steps) {
+    throw std::logic_error("pint::io: commit() after " + std::to_string(s.next) + " of " +
+                           std::to_string(s.steps) + " saved time points of " + s.final_path +
+                           "; write the remaining rows first, or abandon() the solve");
+  }
+  if (s.blocks[static_cast<std::size_t>(s.filling)].count > 0) s.hand_off();
+  s.worker->submit([&s] { s.close_file(); });
+  s.worker->wait();
+  s.rethrow_if_failed();
+  s.open = false;
+}
+
+void Hdf5TrajectorySink::abandon() noexcept {
+  ScopedRegion region("pint::io::Hdf5TrajectorySink::abandon");
+  State& s = *state_;
+  if (!s.open) return;
+  try {
+    s.worker->wait();
+    s.worker->submit([&s] { s.discard_file(); }, true);
+    s.worker->wait();
+  } catch (...) {
+    s.discard_file();  // the worker could not take the task: discard here
+  }
+  s.open = false;
+}
+
+const std::string& Hdf5TrajectorySink::path() const noexcept {
+  return state_->final_path;
+}
+std::int64_t Hdf5TrajectorySink::buffer_steps() const noexcept {
+  return state_->block_steps;
+}
+const std::int64_t* Hdf5TrajectorySink::chunk_shape() const noexcept {
+  return state_->chunk.data();
+}
+bool Hdf5TrajectorySink::writes_in_background() const noexcept {
+  return state_->worker->background();
+}
+
+}  // namespace pint::io
