@@ -12,7 +12,12 @@
 //  compute_and_write   the same computation streaming its rows through the sink
 //                      with write() (which copies each batch into the sink's buffer);
 //  compute_into_sink   the same computation producing its rows in place, in the
-//                      sink's buffer (next_rows() / filled(): no copy).
+//                      sink's buffer (next_rows() / filled(): no copy);
+//  kernel_only         pint's RK4 ensemble kernel (pint::kernels::propagate) on
+//                      the same members, m steps per saved row, no output;
+//  kernel_into_sink    the same propagation saving every m-th step through the
+//                      sink: the rows a real run streams (m calibrated so that
+//                      the kernel takes about as long as the write).
 //
 // After the runs it prints, from this one invocation, stream_write / plain_write
 // throughput (target >= 0.80) and compute_and_write and compute_into_sink over
@@ -24,7 +29,11 @@
 // Usage: pint_bench_io [--dir=DIRECTORY] [--steps=N] [--work=N] [benchmark options]
 // (the directory defaults to ./pint_bench_io_scratch, created and removed).
 #include "pint/core/build_info.hpp"
+#include "pint/core/ensemble.hpp"
+#include "pint/core/runtime.hpp"
+#include "pint/core/systems.hpp"
 #include "pint/io/trajectory_sink.hpp"
+#include "pint/kernels/propagate.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -53,6 +62,9 @@ struct Setup {
   int work = 0;               // substeps per saved row; 0: calibrate
   std::string calibration = "none (--work given)";
   std::size_t buffer_bytes = pint::io::SinkOptions{}.buffer_bytes;
+  std::int64_t save_every = 0;  // kernel steps per saved row; 0: calibrate
+  std::string kernel_calibration = "none (--save-every given)";
+  double write_seconds = 0;  // the sink's write of all rows, measured by the calibration
   std::vector<double> rows, times;
 } g;
 
@@ -211,6 +223,50 @@ void compute_into_sink(benchmark::State& state) {
   set_counters(state);
 }
 
+using Exec = Kokkos::DefaultExecutionSpace;
+
+// kMembers oscillators with their own frequencies, for the real kernel.
+pint::core::EnsembleBlock<Exec::memory_space> kernel_ensemble() {
+  pint::core::EnsembleSpec spec;
+  spec.members = kMembers;
+  spec.params = {pint::core::Distribution::linspace(1.0, 2.0),
+                 pint::core::Distribution::constant(0.05)};
+  spec.initial = {pint::core::Distribution::constant(1.0), pint::core::Distribution::constant(0.0)};
+  return pint::core::make_ensemble<pint::core::Oscillator, Exec::memory_space>(spec, 0, kMembers);
+}
+
+// Propagates (g.steps - 1) * m steps with RK4, saving every m-th step to `sink`
+// (the same g.steps rows as the write benchmarks) or nothing.
+void run_kernel(pint::core::TrajectorySink* sink) {
+  auto ens = kernel_ensemble();
+  auto s = solve();
+  s.integrator = "rk4";
+  s.save_every = g.save_every;
+  s.n = (g.steps - 1) * g.save_every;
+  s.h = 1.0 / static_cast<double>(s.n);
+  pint::kernels::SaveRequest<Exec::memory_space> save{
+      sink, s, pint::kernels::saved_rows<Exec::memory_space>(s, 0)};
+  pint::kernels::propagate<pint::core::Oscillator, pint::kernels::RK4>(
+      Exec(), ens.params, ens.state, s.t0, s.t1, s.n, sink ? &save : nullptr);
+}
+
+void kernel_only(benchmark::State& state) {
+  for (auto _ : state)
+    run_kernel(nullptr);
+  set_counters(state);
+}
+
+void kernel_into_sink(benchmark::State& state) {
+  pint::io::Hdf5TrajectorySink sink(g.dir);
+  for (auto _ : state) {
+    run_kernel(&sink);
+    state.PauseTiming();
+    remove_outputs();
+    state.ResumeTiming();
+  }
+  set_counters(state);
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -233,6 +289,7 @@ int calibrate_work() {
     remove_outputs();
   }
   std::vector<double> batch(static_cast<std::size_t>(kBatch * kRow));
+  g.write_seconds = write;
   double below = 0;
   for (int work = 1;; ++work) {
     double compute = 1e300;
@@ -255,6 +312,24 @@ int calibrate_work() {
     }
     below = compute;
   }
+}
+
+// Kernel steps per saved row that make the propagation last about as long as
+// the write of its rows.
+std::int64_t calibrate_save_every(double write_seconds) {
+  g.save_every = 1;
+  double best = 1e300;
+  for (int i = 0; i < 3; ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    run_kernel(nullptr);
+    best = std::min(best, seconds_since(t0));
+  }
+  const auto m = std::max<std::int64_t>(1, std::llround(write_seconds / best));
+  char text[128];
+  std::snprintf(text, sizeof text, "write %.1f ms, kernel %.1f ms per step per row: %lld steps",
+                write_seconds * 1e3, best * 1e3, static_cast<long long>(m));
+  g.kernel_calibration = text;
+  return m;
 }
 
 // Keeps each benchmark's real time (ms) for the ratios.
@@ -289,6 +364,7 @@ class RecordingReporter : public benchmark::ConsoleReporter {
 }  // namespace
 
 int main(int argc, char** argv) {
+  pint::core::Runtime runtime(argc, argv);
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {
     const std::string a = argv[i];
@@ -298,6 +374,8 @@ int main(int argc, char** argv) {
       g.steps = std::max<std::int64_t>(2, std::stoll(a.substr(8)));
     } else if (a.rfind("--buffer-mib=", 0) == 0) {
       g.buffer_bytes = static_cast<std::size_t>(std::max(1, std::stoi(a.substr(13)))) << 20;
+    } else if (a.rfind("--save-every=", 0) == 0) {
+      g.save_every = std::max(1LL, std::stoll(a.substr(13)));
     } else if (a.rfind("--work=", 0) == 0) {
       g.work = std::max(1, std::stoi(a.substr(7)));
     } else {
@@ -320,6 +398,10 @@ int main(int argc, char** argv) {
     }
   }
   if (g.work == 0) g.work = calibrate_work();
+  if (g.save_every == 0) {
+    if (g.write_seconds == 0) g.work = calibrate_work();  // measures the write
+    g.save_every = calibrate_save_every(g.write_seconds);
+  }
 
   const auto& b = pint::core::build_info();
   benchmark::AddCustomContext("pint_version", b.version);
@@ -334,6 +416,7 @@ int main(int argc, char** argv) {
                                               std::to_string(kDim) + " float64");
   benchmark::AddCustomContext("io_work", std::to_string(g.work) + " substeps per row");
   benchmark::AddCustomContext("io_calibration", g.calibration);
+  benchmark::AddCustomContext("kernel_calibration", g.kernel_calibration);
 
   const auto add = [](const char* name, auto fn) {
     benchmark::RegisterBenchmark(name, fn)
@@ -349,6 +432,8 @@ int main(int argc, char** argv) {
   add("compute_only", compute_only);
   add("compute_and_write", compute_and_write);
   add("compute_into_sink", compute_into_sink);
+  add("kernel_only", kernel_only);
+  add("kernel_into_sink", kernel_into_sink);
   int n = static_cast<int>(args.size());
   benchmark::Initialize(&n, args.data());
   if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
@@ -361,7 +446,9 @@ int main(int argc, char** argv) {
                stream = reporter.get("stream_write/real_time"),
                compute = reporter.get("compute_only/real_time"),
                both = reporter.get("compute_and_write/real_time"),
-               in_place = reporter.get("compute_into_sink/real_time");
+               in_place = reporter.get("compute_into_sink/real_time"),
+               kernel = reporter.get("kernel_only/real_time"),
+               kernel_out = reporter.get("kernel_into_sink/real_time");
   std::printf(
       "\nthroughput: stream_write %.2f GB/s, plain_write %.2f GB/s: ratio %.2f "
       "(target >= 0.80)\n",
@@ -372,5 +459,9 @@ int main(int argc, char** argv) {
       "compute_and_write (write() copies) %.1f ms = %.2f x, compute_into_sink (in place) "
       "%.1f ms = %.2f x max(compute, write) (target <= 1.15)\n",
       compute, stream, both, both / slowest, in_place, in_place / slowest);
+  std::printf(
+      "overlap with pint's kernel: kernel_only %.1f ms, stream_write %.1f ms; "
+      "kernel_into_sink %.1f ms = %.2f x max(kernel, write) (target <= 1.15)\n",
+      kernel, stream, kernel_out, kernel_out / std::max(kernel, stream));
   return 0;
 }

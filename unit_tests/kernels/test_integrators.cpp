@@ -285,6 +285,54 @@ TEST(TEST_CATEGORY, saved_rows_are_the_states_at_save_points) {
   }
 }
 
+// A sink that lends its own buffer, two rows at a time at most.
+struct LendingSink : RecordingSink {
+  std::vector<double> lent_rows, lent_times;
+  RowSpan lent;
+  std::int64_t next = 0, spans = 0;
+  RowSpan next_rows(std::int64_t max_count) override {
+    const std::int64_t n = std::min<std::int64_t>(max_count, 1 + spans++ % 2);
+    lent_rows.assign(static_cast<size_t>(n * solve.local_members * solve.dim), -1.0);
+    lent_times.assign(static_cast<size_t>(n), -1.0);
+    lent = {next, n, lent_times.data(), lent_rows.data()};
+    return lent;
+  }
+  void filled(std::int64_t count) override {
+    write(lent.first, count, lent.times, lent.rows);
+    next += count;
+  }
+};
+
+TEST(TEST_CATEGORY, a_lending_sink_gets_the_same_rows_as_write) {
+  core::EnsembleSpec spec;
+  spec.members = 3 * kernels::lanes<Exec>() + 3;
+  spec.params = {Distribution::linspace(0.5, 1.5), Distribution::constant(0.2)};
+  spec.initial = {Distribution::constant(1.0), Distribution::constant(0.0)};
+  core::SolveDescription solve;
+  solve.dim = 2;
+  solve.t0 = 0.0;
+  solve.t1 = 2.0;
+  solve.n = 37;
+  solve.save_every = 4;
+  for (std::int64_t i = 0; i < spec.members; i += 3)
+    solve.saved_members.push_back(i);
+  solve.local_members = static_cast<std::int64_t>(solve.saved_members.size());
+  RecordingSink copied;
+  LendingSink lending;
+  for (core::TrajectorySink* sink : {static_cast<core::TrajectorySink*>(&copied),
+                                     static_cast<core::TrajectorySink*>(&lending)}) {
+    auto ens = core::make_ensemble<Oscillator, Mem>(spec, 0, spec.members);
+    kernels::SaveRequest<Mem> save{sink, solve, kernels::saved_rows<Mem>(solve, 0)};
+    kernels::propagate<Oscillator, kernels::RK4>(Exec(), ens.params, ens.state, 0.0, 2.0, 37,
+                                                 &save);
+  }
+  EXPECT_GT(lending.spans, 3);
+  EXPECT_TRUE(lending.committed);
+  EXPECT_EQ(lending.times, copied.times);
+  EXPECT_EQ(lending.rows, copied.rows);
+  EXPECT_EQ(static_cast<std::int64_t>(lending.times.size()), solve.saved_steps());
+}
+
 TEST(TEST_CATEGORY, a_failing_sink_is_abandoned) {
   Members m = oscillators({{1.0, 0.1, 1.0, 0.0}});
   core::SolveDescription solve;

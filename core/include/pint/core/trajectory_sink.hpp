@@ -44,6 +44,14 @@ struct SolveDescription {
 
 class TrajectorySink {
  public:
+  // Space a sink lends for the next saved rows (see next_rows()).
+  struct RowSpan {
+    std::int64_t first = 0;   // saved index of the first row
+    std::int64_t count = 0;   // saved time points the span holds
+    double* times = nullptr;  // count times
+    double* rows = nullptr;   // count x local_members x dim, row-major
+  };
+
   virtual ~TrajectorySink() = default;
   // A new solve starts; at most one is open at a time per sink.
   virtual void begin(const SolveDescription& solve) = 0;
@@ -52,6 +60,13 @@ class TrajectorySink {
   // host, valid only during the call (a sink that writes later copies them).
   virtual void write(std::int64_t first, std::int64_t count, const double* times,
                      const double* rows) = 0;
+  // Zero-copy path, optional: lends the sink's own buffer for the next saved rows
+  // (at most max_count, from the rows handed over so far); the producer fills
+  // times and rows and calls filled(k) for the first k <= count of them. A sink
+  // that cannot lend returns an empty span (rows == nullptr), the default: the
+  // producer then calls write().
+  virtual RowSpan next_rows(std::int64_t /*max_count*/) { return {}; }
+  virtual void filled(std::int64_t /*count*/) {}
   // All rows were written: make the solve's output complete (e.g. atomic rename).
   virtual void commit() = 0;
   // The solve failed or was cancelled: leave nothing that looks complete.

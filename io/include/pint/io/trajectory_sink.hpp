@@ -96,14 +96,9 @@ class Hdf5TrajectorySink final : public core::TrajectorySink {
   // Fill times[0 .. count) and rows (count x local_members x dim, row-major),
   // then call filled(k) for the first k <= count of them; the span is valid
   // until then. write() is next_rows(), a copy and filled() in a loop.
-  struct RowSpan {
-    std::int64_t first = 0;
-    std::int64_t count = 0;
-    double* times = nullptr;
-    double* rows = nullptr;
-  };
-  RowSpan next_rows(std::int64_t max_count);
-  void filled(std::int64_t count);
+  using RowSpan = core::TrajectorySink::RowSpan;
+  RowSpan next_rows(std::int64_t max_count) override;
+  void filled(std::int64_t count) override;
 
   // The final path of the open solve's file (or of the last one begun).
   const std::string& path() const noexcept;

@@ -31,44 +31,92 @@ namespace pint::kernels {
 
 namespace Impl {
 
-// Advances members [base, base + B) of (params, state): `steps` steps of size
-// dt from step index `first` (time t0 + first dt).
+// A block of B members in registers: state ys[i][l] and coefficients cs[k][l].
+template <class S, int B>
+struct Lanes {
+  double ys[S::dim][B];
+  double cs[S::num_coefs][B];
+
+  template <class PV, class SV>
+  KOKKOS_FORCEINLINE_FUNCTION void load(const PV& params, const SV& state, std::int64_t base) {
+    for (int l = 0; l < B; ++l) {
+      core::Vec<S::num_params> p;
+      for (int k = 0; k < S::num_params; ++k)
+        p[k] = params(base + l, k);
+      const core::Vec<S::num_coefs> c = S::coefficients(p);
+      for (int k = 0; k < S::num_coefs; ++k)
+        cs[k][l] = c[k];
+      for (int i = 0; i < S::dim; ++i)
+        ys[i][l] = state(base + l, i);
+    }
+  }
+  template <class SV>
+  KOKKOS_FORCEINLINE_FUNCTION void store(const SV& state, std::int64_t base) const {
+    for (int l = 0; l < B; ++l)
+      for (int i = 0; i < S::dim; ++i)
+        state(base + l, i) = ys[i][l];
+  }
+  // `steps` steps of size dt from step index `first` (time t0 + first dt); the
+  // lane loop is innermost so the compiler vectorizes across members.
+  template <class M>
+  KOKKOS_FORCEINLINE_FUNCTION void run(double t0, double dt, std::int64_t first,
+                                       std::int64_t steps) {
+    for (std::int64_t s = 0; s < steps; ++s) {
+      const double t = t0 + static_cast<double>(first + s) * dt;
+      PINT_SIMD
+      for (int l = 0; l < B; ++l) {
+        core::Vec<S::dim> y;
+        core::Vec<S::num_coefs> c;
+        for (int i = 0; i < S::dim; ++i)
+          y[i] = ys[i][l];
+        for (int k = 0; k < S::num_coefs; ++k)
+          c[k] = cs[k][l];
+        M::template step<S>(c, t, dt, y);
+        for (int i = 0; i < S::dim; ++i)
+          ys[i][l] = y[i];
+      }
+    }
+  }
+};
+
+// Members [base, base + B): `steps` steps from step index `first`.
 template <class S, class M, int B, class PV, class SV>
 KOKKOS_FORCEINLINE_FUNCTION void advance_block(const PV& params, const SV& state, std::int64_t base,
                                                double t0, double dt, std::int64_t first,
                                                std::int64_t steps) {
-  constexpr int D = S::dim, NC = S::num_coefs;
-  double ys[D][B];
-  double cs[NC][B];
-  for (int l = 0; l < B; ++l) {
-    core::Vec<S::num_params> p;
-    for (int k = 0; k < S::num_params; ++k)
-      p[k] = params(base + l, k);
-    const core::Vec<NC> c = S::coefficients(p);
-    for (int k = 0; k < NC; ++k)
-      cs[k][l] = c[k];
-    for (int i = 0; i < D; ++i)
-      ys[i][l] = state(base + l, i);
-  }
-  for (std::int64_t s = 0; s < steps; ++s) {
-    const double t = t0 + static_cast<double>(first + s) * dt;
-    PINT_SIMD
+  Lanes<S, B> lanes;
+  lanes.load(params, state, base);
+  lanes.template run<M>(t0, dt, first, steps);
+  lanes.store(state, base);
+}
+
+// Save points [first, first + count) of a solve of n steps saved every m: for
+// each, advance to its step (min(s m, n)) and write the saved members' state to
+// rows(slot, row, :), row = save_index(member) (-1: not saved). The state stays
+// in registers between save points; entry state is at step min(first m, n)
+// reached from the previous call (step 0 for first = 0).
+template <class S, class M, int B, class PV, class SV, class IV, class RV>
+KOKKOS_FORCEINLINE_FUNCTION void advance_block_saving(const PV& params, const SV& state,
+                                                      std::int64_t base, double t0, double dt,
+                                                      std::int64_t n, std::int64_t m,
+                                                      std::int64_t first, std::int64_t count,
+                                                      const IV& save_index, const RV& rows) {
+  Lanes<S, B> lanes;
+  lanes.load(params, state, base);
+  std::int64_t step = first == 0 ? 0 : ((first - 1) * m < n ? (first - 1) * m : n);
+  for (std::int64_t slot = 0; slot < count; ++slot) {
+    const std::int64_t target = (first + slot) * m < n ? (first + slot) * m : n;
+    lanes.template run<M>(t0, dt, step, target - step);
+    step = target;
     for (int l = 0; l < B; ++l) {
-      core::Vec<D> y;
-      core::Vec<NC> c;
-      for (int i = 0; i < D; ++i)
-        y[i] = ys[i][l];
-      for (int k = 0; k < NC; ++k)
-        c[k] = cs[k][l];
-      M::template step<S>(c, t, dt, y);
-      for (int i = 0; i < D; ++i)
-        ys[i][l] = y[i];
+      const std::int64_t row = save_index(base + l);
+      if (row >= 0) {
+        for (int i = 0; i < S::dim; ++i)
+          rows(slot, row, i) = lanes.ys[i][l];
+      }
     }
   }
-  for (int l = 0; l < B; ++l) {
-    for (int i = 0; i < D; ++i)
-      state(base + l, i) = ys[i][l];
-  }
+  lanes.store(state, base);
 }
 
 }  // namespace Impl
@@ -106,6 +154,33 @@ void advance(const ExecSpace& exec, const PV& params, const SV& state, double t0
       });
 }
 
+namespace Impl {
+// One launch per span of save points (see advance_block_saving).
+template <class S, class M, class ExecSpace, class PV, class SV, class IV, class RV>
+void advance_saving(const ExecSpace& exec, const PV& params, const SV& state, double t0, double dt,
+                    std::int64_t n, std::int64_t m, std::int64_t first, std::int64_t count,
+                    const IV& save_index, const RV& rows) {
+  constexpr int B = lanes<ExecSpace>();
+  const auto members = static_cast<std::int64_t>(state.extent(0));
+  Kokkos::parallel_for(
+      "pint::kernels::advance_saving",
+      Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>(exec, 0,
+                                                                      (members + B - 1) / B),
+      KOKKOS_LAMBDA(std::int64_t b) {
+        const std::int64_t base = b * B;
+        if (base + B <= members) {
+          advance_block_saving<S, M, B>(params, state, base, t0, dt, n, m, first, count, save_index,
+                                        rows);
+        } else {
+          for (std::int64_t j = base; j < members; ++j) {
+            advance_block_saving<S, M, 1>(params, state, j, t0, dt, n, m, first, count, save_index,
+                                          rows);
+          }
+        }
+      });
+}
+}  // namespace Impl
+
 // What to save of one propagation and where to send it.
 template <class MemorySpace>
 struct SaveRequest {
@@ -131,17 +206,20 @@ Kokkos::View<const std::int64_t*, MemorySpace> saved_rows(const core::SolveDescr
 }
 
 namespace Impl {
-template <class ExecSpace, class SV, class RV, class BV>
-void gather_rows(const ExecSpace& exec, const SV& state, const RV& rows, const BV& buffer,
-                 std::int64_t slot) {
-  const int dim = static_cast<int>(state.extent(1));
+// save_index(member) = its row among the saved rows, -1 when not saved.
+template <class ExecSpace, class RV>
+Kokkos::View<std::int64_t*, typename RV::memory_space> save_index(const ExecSpace& exec,
+                                                                  const RV& rows,
+                                                                  std::int64_t members) {
+  Kokkos::View<std::int64_t*, typename RV::memory_space> index(
+      Kokkos::view_alloc(Kokkos::WithoutInitializing, "pint::kernels::save_index"),
+      static_cast<size_t>(members));
+  Kokkos::deep_copy(exec, index, std::int64_t{-1});
   Kokkos::parallel_for(
-      "pint::kernels::gather_saved_rows",
+      "pint::kernels::save_index",
       Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>(exec, 0, rows.extent(0)),
-      KOKKOS_LAMBDA(std::int64_t j) {
-        for (int c = 0; c < dim; ++c)
-          buffer(slot, j, c) = state(rows(j), c);
-      });
+      KOKKOS_LAMBDA(std::int64_t j) { index(rows(j)) = j; });
+  return index;
 }
 }  // namespace Impl
 
@@ -178,39 +256,66 @@ bool propagate(const ExecSpace& exec, const PV& params, const SV& state, double 
         "members or save_every differ)");
   }
   using Mem = typename SV::memory_space;
+  using HostRows = Kokkos::View<double***, Kokkos::LayoutRight, Kokkos::HostSpace,
+                                Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+  constexpr bool gather_to_host =
+      Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible;
   const std::int64_t saved = solve.saved_steps();
+  const auto members = static_cast<size_t>(solve.local_members);
   const std::int64_t row_bytes = std::max<std::int64_t>(1, solve.local_members) * S::dim * 8;
   const std::int64_t chunk =
       std::clamp<std::int64_t>((std::int64_t{4} << 20) / row_bytes, 1, saved);
-  Kokkos::View<double***, Kokkos::LayoutRight, Mem> buffer(
-      Kokkos::view_alloc(Kokkos::WithoutInitializing, "pint::kernels::save_buffer"),
-      static_cast<size_t>(chunk), static_cast<size_t>(solve.local_members), S::dim);
-  auto host = Kokkos::create_mirror_view(buffer);
-  std::vector<double> times(static_cast<size_t>(chunk));
+  // One kernel launch per span of save points: members stay in registers between
+  // them, and saved rows are written straight into the buffer the sink lends (for
+  // a sink that cannot lend, into a staging buffer handed to write()). On a GPU
+  // they are written on the device and copied once into that host span.
+  std::vector<double> staging_rows, staging_times;
+  Kokkos::View<double***, Kokkos::LayoutRight, Mem> device_rows;
+  if (!gather_to_host) {
+    device_rows = decltype(device_rows)(
+        Kokkos::view_alloc(Kokkos::WithoutInitializing, "pint::kernels::save_buffer"),
+        static_cast<size_t>(chunk), members, S::dim);
+  }
+
+  const auto index = Impl::save_index(exec, save->rows, static_cast<std::int64_t>(state.extent(0)));
 
   core::TrajectorySink& sink = *save->sink;
   sink.begin(solve);
   try {
-    std::int64_t step = 0, first_in_chunk = 0;
-    for (std::int64_t s = 0; s < saved; ++s) {
-      const std::int64_t target = solve.step_of(s);
-      if (target > step) advance<S, M>(exec, params, state, t0, dt, step, target - step);
-      step = target;
-      const std::int64_t slot = s - first_in_chunk;
-      Impl::gather_rows(exec, state, save->rows, buffer, slot);
-      times[static_cast<size_t>(slot)] = solve.time_of_step(step);
-      if (slot + 1 == chunk || s + 1 == saved) {
-        Kokkos::deep_copy(exec, host, buffer);
-        exec.fence();
-        sink.write(first_in_chunk, slot + 1, times.data(), host.data());
-        first_in_chunk = s + 1;
-        if (cancel && s + 1 < saved && (*cancel)()) {
-          sink.abandon();
-          return false;
-        }
+    for (std::int64_t s = 0; s < saved;) {
+      core::TrajectorySink::RowSpan span = sink.next_rows(std::min(chunk, saved - s));
+      const bool lent = span.rows != nullptr;
+      if (!lent) {
+        staging_rows.resize(static_cast<size_t>(chunk) * members * S::dim);
+        staging_times.resize(static_cast<size_t>(chunk));
+        span = {s, std::min(chunk, saved - s), staging_times.data(), staging_rows.data()};
+      }
+      HostRows rows(span.rows, static_cast<size_t>(span.count), members, S::dim);
+      if constexpr (gather_to_host) {
+        Impl::advance_saving<S, M>(exec, params, state, t0, dt, n, solve.save_every, s, span.count,
+                                   index, rows);
+      } else {
+        Impl::advance_saving<S, M>(exec, params, state, t0, dt, n, solve.save_every, s, span.count,
+                                   index, device_rows);
+        const auto filled_rows = std::make_pair(size_t{0}, static_cast<size_t>(span.count));
+        Kokkos::deep_copy(exec, rows,
+                          Kokkos::subview(device_rows, filled_rows, Kokkos::ALL, Kokkos::ALL));
+      }
+      for (std::int64_t slot = 0; slot < span.count; ++slot) {
+        span.times[slot] = solve.time_of_step(solve.step_of(s + slot));
+      }
+      exec.fence();
+      if (lent) {
+        sink.filled(span.count);
+      } else {
+        sink.write(span.first, span.count, span.times, span.rows);
+      }
+      s += span.count;
+      if (cancel && s < saved && (*cancel)()) {
+        sink.abandon();
+        return false;
       }
     }
-    exec.fence();
     sink.commit();
   } catch (...) {
     sink.abandon();
