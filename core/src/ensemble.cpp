@@ -71,14 +71,16 @@ void EnsembleSpec::validate(int num_params, int dim) const {
     throw std::invalid_argument("the system takes " + std::to_string(num_params) +
                                 " parameters, got " + std::to_string(params.size()));
   }
-  if (static_cast<int>(initial.size()) != dim) {
+  if (!initial_state && static_cast<int>(initial.size()) != dim) {
     throw std::invalid_argument("the initial state needs " + std::to_string(dim) +
                                 " components, got " + std::to_string(initial.size()));
   }
   for (int k = 0; k < num_params; ++k)
     check(params[k], "parameter " + std::to_string(k));
-  for (int c = 0; c < dim; ++c)
-    check(initial[c], "initial component " + std::to_string(c));
+  if (!initial_state) {
+    for (int c = 0; c < dim; ++c)
+      check(initial[c], "initial component " + std::to_string(c));
+  }
 }
 
 double EnsembleSpec::param(std::int64_t member, int k) const {

@@ -1,5 +1,6 @@
 #include "pint/core/ensemble.hpp"
 #include "pint/core/exact.hpp"
+#include "pint/core/galaxy.hpp"
 #include "pint/core/systems.hpp"
 #include "pint/core/time_grid.hpp"
 #include "pint/kernels/propagate.hpp"
@@ -8,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -351,6 +353,120 @@ TEST(TEST_CATEGORY, a_failing_sink_is_abandoned) {
                std::runtime_error);
   EXPECT_TRUE(sink.abandoned);
   EXPECT_FALSE(sink.committed);
+}
+
+// A Kepler orbit of eccentricity 0.5 (GM = 1, semi-major axis 1, period 2 pi),
+// starting at pericentre.
+std::pair<View2, View2> kepler_orbit() {
+  View2 params("gm", 1, 1), state("y", 1, 6);
+  auto p = Kokkos::create_mirror_view(params);
+  auto s = Kokkos::create_mirror_view(state);
+  p(0, 0) = 1.0;
+  for (int c = 0; c < 6; ++c)
+    s(0, c) = 0.0;
+  s(0, 0) = 0.5;
+  s(0, 4) = std::sqrt(3.0);
+  Kokkos::deep_copy(params, p);
+  Kokkos::deep_copy(state, s);
+  return {params, state};
+}
+
+double kepler_energy(const double* y) {
+  return 0.5 * (y[3] * y[3] + y[4] * y[4] + y[5] * y[5]) -
+         1.0 / std::sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]);
+}
+
+template <class M>
+std::vector<double> kepler_energy_errors(int orbits, std::int64_t steps_per_orbit) {
+  auto [params, state] = kepler_orbit();
+  core::SolveDescription solve;
+  solve.dim = 6;
+  solve.t0 = 0.0;
+  solve.t1 = orbits * 2 * M_PI;
+  solve.n = orbits * steps_per_orbit;
+  solve.save_every = steps_per_orbit / 8;
+  solve.saved_members = {0};
+  solve.local_members = 1;
+  RecordingSink sink;
+  kernels::SaveRequest<Mem> save{&sink, solve, kernels::saved_rows<Mem>(solve, 0)};
+  kernels::propagate<core::Kepler, M>(Exec(), params, state, solve.t0, solve.t1, solve.n, &save);
+  std::vector<double> err;
+  const double e0 = kepler_energy(&sink.rows[0]);  // -0.5
+  for (size_t s = 0; s < sink.times.size(); ++s)
+    err.push_back(std::fabs(kepler_energy(&sink.rows[6 * s]) - e0));
+  return err;
+}
+
+TEST(TEST_CATEGORY, leapfrog_energy_stays_bounded_on_a_kepler_orbit) {
+  const int orbits = 60;
+  const auto lf = kepler_energy_errors<kernels::Leapfrog>(orbits, 400);
+  const auto rk = kepler_energy_errors<kernels::RK4>(orbits, 400);
+  auto window_max = [](const std::vector<double>& e, size_t from, size_t to) {
+    return *std::max_element(e.begin() + static_cast<std::ptrdiff_t>(from),
+                             e.begin() + static_cast<std::ptrdiff_t>(to));
+  };
+  const size_t per_orbit = 8, n = lf.size();
+  const double lf_early = window_max(lf, 1, 10 * per_orbit),
+               lf_late = window_max(lf, n - 10 * per_orbit, n);
+  const double rk_early = rk[10 * per_orbit], rk_late = rk[n - 1];
+  std::printf(
+      "energy error, orbits 0-10 vs 50-60: leapfrog %.3e vs %.3e; rk4 at 10 %.3e, at 60 %.3e\n",
+      lf_early, lf_late, rk_early, rk_late);
+  EXPECT_LT(lf_late, 1.2 * lf_early) << "leapfrog's energy error must not grow";
+  EXPECT_LT(lf_late, 1e-2);
+  EXPECT_GT(rk_late, 4.0 * rk_early) << "RK4's energy error drifts (the contrast the test shows)";
+}
+
+TEST(TEST_CATEGORY, leapfrog_is_second_order_on_a_kepler_orbit) {
+  // After one period the orbit returns to its start.
+  auto error = [](std::int64_t n) {
+    auto [params, state] = kepler_orbit();
+    kernels::propagate<core::Kepler, kernels::Leapfrog>(Exec(), params, state, 0.0, 2 * M_PI, n);
+    const auto y = host_copy(state);
+    return std::hypot(std::hypot(y[0] - 0.5, y[1]), std::hypot(y[3], y[4] - std::sqrt(3.0)));
+  };
+  for (std::int64_t n : {800, 1600, 3200})
+    EXPECT_NEAR(std::log2(error(n) / error(2 * n)), 2.0, 0.15) << n;
+}
+
+TEST(TEST_CATEGORY, galaxy_disc_and_nucleus) {
+  core::GalaxySetup setup;
+  setup.stars = 3 * kernels::lanes<Exec>() + 7;
+  setup.seed = 5;
+  const auto spec = setup.ensemble();
+  auto ens = core::make_ensemble<core::Galaxy, Mem>(spec, 0, setup.stars);
+  const auto y0 = host_copy(ens.state);
+  for (std::int64_t i = 0; i < setup.stars; ++i) {
+    const double* y = &y0[12 * i];
+    const double d[3] = {y[0] - y[3], y[1] - y[4], y[2] - y[5]};
+    const double w[3] = {y[6] - y[9], y[7] - y[10], y[8] - y[11]};
+    const double r = std::hypot(d[0], d[1], d[2]), v = std::hypot(w[0], w[1], w[2]);
+    ASSERT_GE(r, setup.disc_inner - 1e-12);
+    ASSERT_LE(r, setup.disc_outer + 1e-12);
+    const double s2 = r * r + setup.a_nucleus * setup.a_nucleus;
+    EXPECT_NEAR(v * v, setup.m_nucleus * r * r / (s2 * std::sqrt(s2)), 1e-12);  // circular
+    EXPECT_NEAR(d[0] * w[0] + d[1] * w[1] + d[2] * w[2], 0.0, 1e-12);           // tangential
+  }
+  kernels::propagate<core::Galaxy, kernels::Leapfrog>(Exec(), ens.params, ens.state, 0.0, 3.0, 300);
+  const auto y1 = host_copy(ens.state);
+  for (std::int64_t i = 1; i < setup.stars; ++i) {
+    for (int c = 3; c < 6; ++c)
+      ASSERT_EQ(y1[12 * i + c], y1[c]) << "nucleus copy of star " << i;
+    for (int c = 9; c < 12; ++c)
+      ASSERT_EQ(y1[12 * i + c], y1[c]) << "nucleus copy of star " << i;
+  }
+  EXPECT_NE(y1[3], y0[3]) << "the nucleus moved";
+}
+
+TEST(TEST_CATEGORY, leapfrog_is_refused_for_systems_that_are_not_separable) {
+  Members m = oscillators({{1.0, 0.1, 1.0, 0.0}});
+  try {
+    kernels::propagate<Oscillator>(Exec(), kernels::Method::leapfrog, m.params, m.state, 0.0, 1.0,
+                                   10);
+    FAIL() << "leapfrog accepted for the oscillator";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("separable"), std::string::npos) << e.what();
+  }
 }
 
 TEST(TEST_CATEGORY, methods_are_chosen_by_name) {

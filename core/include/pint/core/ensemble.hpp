@@ -6,6 +6,7 @@
 #include <Kokkos_Core.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ struct EnsembleSpec {
   std::uint64_t seed = 0;
   std::vector<Distribution> params;   // one per system parameter
   std::vector<Distribution> initial;  // one per state component
+  // Optional: member i's whole initial state (dim values) as a function of i,
+  // for correlated components (a disc of stars); replaces `initial`. It must
+  // depend on the member index alone, never on the decomposition.
+  std::function<void(std::int64_t member, double* state)> initial_state;
 
   // Throws std::invalid_argument naming what is wrong and what is accepted.
   void validate(int num_params, int dim) const;
@@ -73,12 +78,14 @@ EnsembleBlock<MemorySpace> make_ensemble(const EnsembleSpec& spec, std::int64_t 
       System::dim);
   auto params = Kokkos::create_mirror_view(block.params);
   auto state = Kokkos::create_mirror_view(block.state);
+  double y[System::dim];
   for (size_t i = 0; i < n; ++i) {
     const std::int64_t m = begin + static_cast<std::int64_t>(i);
     for (int k = 0; k < System::num_params; ++k)
       params(i, k) = spec.param(m, k);
+    if (spec.initial_state) spec.initial_state(m, y);
     for (int c = 0; c < System::dim; ++c)
-      state(i, c) = spec.initial_value(m, c);
+      state(i, c) = spec.initial_state ? y[c] : spec.initial_value(m, c);
   }
   Kokkos::deep_copy(block.params, params);
   Kokkos::deep_copy(block.state, state);

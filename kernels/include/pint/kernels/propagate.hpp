@@ -337,6 +337,7 @@ bool propagate(const ExecSpace& exec, Method method, const PV& params, const SV&
                double t1, std::int64_t n,
                const SaveRequest<typename SV::memory_space>* save = nullptr,
                const std::function<bool()>* cancel = nullptr) {
+  check_method<S>(method);
   return with_method(method, [&](auto m) {
     return propagate<S, decltype(m)>(exec, params, state, t0, t1, n, save, cancel);
   });
