@@ -153,12 +153,16 @@ KOKKOS_FORCEINLINE_FUNCTION void theta_step(const Vec<S::num_coefs>& c, double t
 
 }  // namespace Impl
 
-// Implicit midpoint: z = y + h f(t + h/2, (y + z)/2). Order 2, A-stable and
-// symplectic: the coarse propagator that stays bounded with large steps on
-// oscillatory problems.
-struct ImplicitMidpoint {
-  static constexpr int order = 2;
-  static const char* name() { return "implicit-midpoint"; }
+// The one-stage implicit theta methods, theta = ThetaTimes2 / 2:
+//  - implicit midpoint (theta = 1/2): z = y + h f(t + h/2, (y + z)/2). Order 2,
+//    A-stable and symplectic: the coarse propagator that stays bounded with large
+//    steps on oscillatory problems;
+//  - backward Euler (theta = 1): z = y + h f(t + h, z). Order 1, L-stable.
+template <int ThetaTimes2>
+struct ThetaMethod {
+  static_assert(ThetaTimes2 == 1 || ThetaTimes2 == 2, "theta is 1/2 or 1");
+  static constexpr int order = ThetaTimes2 == 1 ? 2 : 1;
+  static const char* name() { return ThetaTimes2 == 1 ? "implicit-midpoint" : "backward-euler"; }
   template <class S>
   static constexpr int flops() {
     return 0;
@@ -166,24 +170,11 @@ struct ImplicitMidpoint {
   template <class S>
   KOKKOS_FORCEINLINE_FUNCTION static void step(const Vec<S::num_coefs>& c, double t, double h,
                                                Vec<S::dim>& y) {
-    Impl::theta_step<S, 1>(c, t, h, y);
+    Impl::theta_step<S, ThetaTimes2>(c, t, h, y);
   }
 };
-
-// Backward Euler: z = y + h f(t + h, z). Order 1, L-stable (damps strongly).
-struct BackwardEuler {
-  static constexpr int order = 1;
-  static const char* name() { return "backward-euler"; }
-  template <class S>
-  static constexpr int flops() {
-    return 0;
-  }
-  template <class S>
-  KOKKOS_FORCEINLINE_FUNCTION static void step(const Vec<S::num_coefs>& c, double t, double h,
-                                               Vec<S::dim>& y) {
-    Impl::theta_step<S, 2>(c, t, h, y);
-  }
-};
+using ImplicitMidpoint = ThetaMethod<1>;
+using BackwardEuler = ThetaMethod<2>;
 
 // Leapfrog (velocity Verlet, kick-drift-kick) for separable systems
 // y = (q, v), q' = v, v' = a(t, q): order 2, symplectic, time-reversible; its
