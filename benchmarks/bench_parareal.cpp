@@ -19,22 +19,16 @@
 #include "pint/core/time_grid.hpp"
 #include "pint/parareal/solver.hpp"
 
+#include "mpi_bench.hpp"
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <vector>
 
 namespace {
-
-double median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t h = v.size() / 2;
-  return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
-}
 
 // One rank's timings of the last parareal run, gathered on rank 0.
 constexpr int kRankFields = 9;
@@ -86,11 +80,7 @@ int main(int argc, char** argv) {
   app.add_flag("--sequential-only", sequential_only, "Run only the sequential fine reference")
       ->excludes(skip);
   app.add_option("--json", json_file, "Also write the results to this JSON file");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return runtime.rank() == 0 ? app.exit(e) : 2;
-  }
+  if (const auto rc = bench::parse_command_line(app, argc, argv, runtime.rank())) return *rc;
   const bool root = runtime.rank() == 0;
   if (runtime.size() % p_members != 0) {
     if (root) {
@@ -147,7 +137,7 @@ int main(int argc, char** argv) {
         parareal::solve_sequential<core::Oscillator>(Exec(), ens, times, opt.fine);
         runs.push_back(MPI_Wtime() - t0);
       }
-      sequential = median(runs);
+      sequential = bench::median(runs);
       j["sequential_seconds"] = sequential;
       j["sequential_seconds_all"] = runs;
       std::printf("pint_bench_parareal: sequential fine run, %lld members, %d slices, %s x %lld\n",
@@ -175,7 +165,7 @@ int main(int argc, char** argv) {
     MPI_Allreduce(MPI_IN_PLACE, &t, 1, MPI_DOUBLE, MPI_MAX, runtime.world());
     runs.push_back(t);
   }
-  const double measured = median(runs);
+  const double measured = bench::median(runs);
   const auto per_rank = gather_rank_timings(r, dec, runtime.world(), runtime.size());
   if (!root) return 0;
 

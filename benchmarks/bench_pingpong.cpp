@@ -14,6 +14,8 @@
 #include "pint/core/build_info.hpp"
 #include "pint/core/runtime.hpp"
 
+#include "mpi_bench.hpp"
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -61,11 +63,7 @@ int main(int argc, char** argv) {
   app.add_option("--batches", batches, "Timed batches per size (median reported)")
       ->check(CLI::PositiveNumber);
   app.add_option("--json", json_file, "Also write the results to this JSON file");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    return runtime.rank() == 0 ? app.exit(e) : 2;
-  }
+  if (const auto rc = bench::parse_command_line(app, argc, argv, runtime.rank())) return *rc;
   const bool root = runtime.rank() == 0;
   if (runtime.size() < 2) {
     if (root) std::fprintf(stderr, "pint_bench_pingpong: needs 2 ranks (mpiexec -n 2)\n");
@@ -93,8 +91,7 @@ int main(int argc, char** argv) {
     for (int b = 0; b < batches; ++b) {
       one_way.push_back(round_trips(comm, rank, buffer, n, iterations) / (2.0 * iterations));
     }
-    std::sort(one_way.begin(), one_way.end());
-    const double med = one_way[one_way.size() / 2];
+    const double med = bench::median(one_way);
     const double rate = static_cast<double>(bytes) / med;
     if (bytes == min_bytes) latency = med;
     if (bytes >= (std::int64_t{1} << 20)) bandwidth = std::max(bandwidth, rate);
