@@ -76,6 +76,12 @@ int dispatch(pint::core::Runtime& runtime, int argc, char** argv) {
   auto* info = app.add_subcommand("info", "Build, Kokkos backends, devices, MPI, HDF5, rank map");
   info->add_flag("--json", json, "Print the information as one JSON object");
 
+  const std::string commands = "run, combine or info; see 'pint --help'";
+  if (argc < 2) throw UsageError("pint", "give a command: " + commands);
+  const std::string first = argv[1];
+  if (first[0] != '-' && first != "run" && first != "combine" && first != "info") {
+    throw UsageError(first, "unknown command; accepted: " + commands);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {  // --help
