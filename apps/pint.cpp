@@ -79,7 +79,8 @@ int dispatch(pint::core::Runtime& runtime, int argc, char** argv) {
   const std::string commands = "run, combine or info; see 'pint --help'";
   if (argc < 2) throw UsageError("pint", "give a command: " + commands);
   const std::string first = argv[1];
-  if (first[0] != '-' && first != "run" && first != "combine" && first != "info") {
+  if (first.empty() ||
+      (first[0] != '-' && first != "run" && first != "combine" && first != "info")) {
     throw UsageError(first, "unknown command; accepted: " + commands);
   }
   try {

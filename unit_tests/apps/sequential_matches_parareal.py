@@ -3,7 +3,7 @@
 iteration 0, members split over the ranks) against parareal run to k = N
 (--tolerance 0): the stitched trajectories and the boundary states are equal bit
 for bit, whatever the rank layout (with 2 ranks also --p-time 1: two member
-blocks sharing every file through MPI-IO). `pint combine` materialises the
+blocks sharing every file through MPI-IO) and with time windows. `pint combine` materialises the
 same numbers."""
 import json
 import os
@@ -22,7 +22,7 @@ PROBLEM = ["--members", "64", "--param", "zeta=linspace:0.1:0.9", "--param",
 def main():
     args = pint_cli.arguments()
     failures = pint_cli.Failures()
-    runs = {"sequential": ["--sequential"], "parareal": []}
+    runs = {"sequential": ["--sequential"], "parareal": [], "parareal --window 4": ["--window", "4"]}
     if args.ranks > 1:
         runs["parareal --p-time 1"] = ["--p-time", "1"]
     results = {}
@@ -41,7 +41,7 @@ def main():
             failures.check(all(n.startswith("fine-0000-") for n in fine),
                            "sequential: every file is iteration 0")
             failures.check(run["result"]["iterations"] == 0, "sequential: no iterations")
-        else:
+        else:  # windows of 4 and 2 slices: 4 + 2 iterations
             failures.check(run["result"]["iterations"] == SLICES,
                            f"{name}: --tolerance 0 runs to k = N = {SLICES}")
     seq = results["sequential"]
