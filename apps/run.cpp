@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 
 namespace pint::apps {
 
@@ -88,6 +89,16 @@ class SequentialSink final : public core::TrajectorySink {
   bool fixed_;
   std::function<void(int)> committed_;
 };
+
+// The per-slice files' sink, shared by the ranks of `comm` (member blocks).
+std::unique_ptr<io::Hdf5TrajectorySink> make_sink(const RunConfig& cfg, MPI_Comm comm) {
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  io::SinkOptions options;
+  options.compression = cfg.compression;
+  options.comm = size > 1 ? comm : MPI_COMM_SELF;
+  return std::make_unique<io::Hdf5TrajectorySink>(cfg.output, options);
+}
 
 // Rank 0 gets, for every slice, the iteration of its final file.
 std::vector<int> gather_slice_iterations(MPI_Comm comm, int slices, const std::vector<int>& owned,
@@ -181,10 +192,7 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
                               cfg.window);
   const auto [mb, me] = dec.member_range();
   const auto ensemble = core::make_ensemble<System, Mem>(cfg.ensemble(), mb, me);
-  io::SinkOptions sink_options;
-  sink_options.compression = cfg.compression;
-  sink_options.comm = dec.p_members() > 1 ? dec.member_comm() : MPI_COMM_SELF;
-  io::Hdf5TrajectorySink sink(cfg.output, sink_options);
+  const auto sink = make_sink(cfg, dec.member_comm());
 
   parareal::Options opt;
   opt.fine = propagator(cfg.fine);
@@ -192,7 +200,7 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   opt.tolerance = cfg.tolerance;
   opt.relative = cfg.relative;
   opt.max_iterations = cfg.max_iterations;
-  opt.sink = &sink;
+  opt.sink = sink.get();
   opt.save_every = cfg.save_every;
   opt.saved_members = cfg.saved_members;
   opt.system_name = cfg.system;
@@ -237,10 +245,7 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
   const int N = cfg.slices, P = rt.size();
   const auto [mb, me] = core::block_range(cfg.members, P, rt.rank());
   auto ensemble = core::make_ensemble<System, Mem>(cfg.ensemble(), mb, me);
-  io::SinkOptions sink_options;
-  sink_options.compression = cfg.compression;
-  sink_options.comm = P > 1 ? rt.world() : MPI_COMM_SELF;
-  io::Hdf5TrajectorySink sink(cfg.output, sink_options);
+  const auto sink = make_sink(cfg, rt.world());
   const auto fine = propagator(cfg.fine);
 
   core::SolveDescription save;
@@ -277,7 +282,7 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
   }
   const double start = MPI_Wtime();
   const bool report = rt.rank() == 0 && !cfg.invocation.quiet;
-  SequentialSink numbered(sink, first, fine.steps > 0, [&](int slice) {
+  SequentialSink numbered(*sink, first, fine.steps > 0, [&](int slice) {
     if (!report) return;
     const double elapsed = MPI_Wtime() - start;
     const int done = slice + 1 - first;

@@ -17,7 +17,7 @@ SolveFile read_solve_file(const std::string& path) {
   if (dims.size() != 3 || dims[0] < 1 || Impl::dataset_dims(t, path) != std::vector{dims[0]}) {
     throw std::invalid_argument("pint::io: " + path +
                                 " is not a pint trajectory file (it needs 'data' of steps x "
-                                "members x dim and 't' of steps)");
+                                "members x dim and 't' of steps); pass the files pint wrote");
   }
   SolveFile s;
   s.path = path;
@@ -37,6 +37,7 @@ SolveFile read_solve_file(const std::string& path) {
     throw std::invalid_argument("pint::io: " + path + " lists " + std::to_string(s.members.size()) +
                                 " members for " + std::to_string(dims[1]) + " columns of 'data'");
   }
+  Impl::read_box(t, H5T_NATIVE_DOUBLE, {0}, {1}, &s.first_time, "read dataset 't'", path);
   Impl::read_box(t, H5T_NATIVE_DOUBLE, {dims[0] - 1}, {1}, &s.last_time, "read dataset 't'", path);
   return s;
 }

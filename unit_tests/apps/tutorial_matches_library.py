@@ -2,7 +2,7 @@
 """`pint run --config examples/tutorial.toml` reproduces the seed tutorial's run
 exactly as the library does: 14 iterations, and the same convergence history
 and slice boundary states, bit for bit, as parareal::solve with the same
-options (pint_apps_tutorial_reference), on any number of ranks."""
+options (examples/tutorial.cpp: pint_tutorial --json), on any number of ranks."""
 import json
 import os
 import subprocess
@@ -13,13 +13,13 @@ import pint_cli
 
 
 def extra(ap):
-    ap.add_argument("--reference", required=True, help="pint_apps_tutorial_reference")
+    ap.add_argument("--reference", required=True, help="pint_tutorial (run with --json)")
 
 
 def main():
     args = pint_cli.arguments(extra)
     failures = pint_cli.Failures()
-    ref = json.loads(subprocess.run([args.reference], capture_output=True, text=True,
+    ref = json.loads(subprocess.run([args.reference, "--json"], capture_output=True, text=True,
                                     check=True).stdout)
     ref_history = np.array([float.fromhex(v) for v in ref["history"]])
     ref_boundaries = np.array([float.fromhex(v) for v in ref["boundaries"]]).reshape(20, 1, 2)

@@ -20,12 +20,13 @@ struct SolveFile {
   std::int64_t ensemble_size = 0;  // members of the whole ensemble
   std::int64_t steps = 0;          // saved time points (rows along the first axis of `data`)
   std::int64_t dim = 0;
-  std::vector<std::int64_t> members;  // global index of every saved member, sorted
-  double last_time = 0;               // the time of the last saved row
+  std::vector<std::int64_t> members;     // global index of every saved member, sorted
+  double first_time = 0, last_time = 0;  // the times of the first and last saved rows
 };
 
 // Reads the description of the committed file `path`. Throws Hdf5Error if it
-// cannot be read, std::invalid_argument if it is not a pint trajectory file.
+// cannot be read, std::invalid_argument if it is not a pint trajectory file
+// (its datasets are not shaped as above).
 SolveFile read_solve_file(const std::string& path);
 
 // Saved rows [first_row, first_row + count) of saved time point `step` of
