@@ -1,5 +1,6 @@
 #include "run.hpp"
 
+#include "collective.hpp"
 #include "info.hpp"
 #include "output_dir.hpp"
 #include "pint/core/ensemble.hpp"
@@ -103,26 +104,13 @@ std::unique_ptr<io::Hdf5TrajectorySink> make_sink(const RunConfig& cfg, MPI_Comm
 // Rank 0 gets, for every slice, the iteration of its final file.
 std::vector<int> gather_slice_iterations(MPI_Comm comm, int slices, const std::vector<int>& owned,
                                          const std::vector<int>& iterations) {
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  std::vector<int> mine;
+  std::vector<int> mine;  // pairs (slice, iteration)
   for (size_t i = 0; i < owned.size(); ++i) {
     mine.push_back(owned[i]);
     mine.push_back(iterations[i]);
   }
-  int count = static_cast<int>(mine.size());
-  std::vector<int> counts(static_cast<size_t>(size)), displs(static_cast<size_t>(size));
-  MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm);
-  int total = 0;
-  for (int r = 0; r < size; ++r) {
-    displs[r] = total;
-    total += counts[r];
-  }
-  std::vector<int> all(static_cast<size_t>(rank == 0 ? total : 0));
-  MPI_Gatherv(mine.data(), count, MPI_INT, all.data(), counts.data(), displs.data(), MPI_INT, 0,
-              comm);
-  std::vector<int> result(static_cast<size_t>(rank == 0 ? slices : 0), 0);
+  const auto all = gather_on_root(comm, mine);
+  std::vector<int> result(all.empty() ? 0 : static_cast<size_t>(slices), 0);
   for (size_t i = 0; i + 1 < all.size(); i += 2)
     result[static_cast<size_t>(all[i])] = all[i + 1];
   return result;
@@ -139,42 +127,22 @@ io::RunRecord parareal_boundaries(const parareal::Decomposition& dec, const para
   const size_t row = y0.size();
   rec.member_offset = mb;
   rec.local_members = me - mb;
+  const bool first = dec.time_rank() == 0;
   if (dec.windows() == 1) {
-    const bool first = dec.time_rank() == 0;
     rec.first_boundary = first ? 0 : r.owned_slices.front() + 1;
     rec.boundary_count = static_cast<std::int64_t>(r.owned_slices.size()) + (first ? 1 : 0);
     if (first) rec.boundary_states = y0;
     rec.boundary_states.insert(rec.boundary_states.end(), r.end_states.begin(), r.end_states.end());
     return rec;
   }
-  const MPI_Comm comm = dec.time_comm();
-  int rank = 0, size = 1;
-  MPI_Comm_rank(comm, &rank);
-  MPI_Comm_size(comm, &size);
-  int count = static_cast<int>(r.owned_slices.size());
-  std::vector<int> counts(static_cast<size_t>(size)), displs(static_cast<size_t>(size));
-  MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, comm);
-  int total = 0;
-  for (int q = 0; q < size; ++q) {
-    displs[q] = total;
-    total += counts[q];
-  }
-  std::vector<int> slices(static_cast<size_t>(total));
-  MPI_Gatherv(r.owned_slices.data(), count, MPI_INT, slices.data(), counts.data(), displs.data(),
-              MPI_INT, 0, comm);
-  std::vector<double> states(static_cast<size_t>(rank == 0 ? total : 0) * row);
-  for (int q = 0; q < size; ++q) {
-    counts[q] *= static_cast<int>(row);
-    displs[q] *= static_cast<int>(row);
-  }
-  MPI_Gatherv(r.end_states.data(), count * static_cast<int>(row), MPI_DOUBLE, states.data(),
-              counts.data(), displs.data(), MPI_DOUBLE, 0, comm);
+  const auto slices = gather_on_root(dec.time_comm(), r.owned_slices);
+  const auto states = gather_on_root(dec.time_comm(), r.end_states);
   rec.first_boundary = 0;
-  rec.boundary_count = rank == 0 ? dec.slices() + 1 : 0;
-  if (rank == 0) {
+  rec.boundary_count = first ? dec.slices() + 1 : 0;
+  if (first) {
     rec.boundary_states.resize(static_cast<size_t>(dec.slices() + 1) * row);
     std::copy(y0.begin(), y0.end(), rec.boundary_states.begin());
-    for (int i = 0; i < total; ++i) {
+    for (size_t i = 0; i < slices.size(); ++i) {
       std::copy(states.begin() + static_cast<std::ptrdiff_t>(i * row),
                 states.begin() + static_cast<std::ptrdiff_t>((i + 1) * row),
                 rec.boundary_states.begin() + static_cast<std::ptrdiff_t>((slices[i] + 1) * row));
@@ -430,9 +398,7 @@ int run_system(core::Runtime& rt, const RunConfig& cfg, const std::string& comma
 
   // run.json: every rank's timings and placement, written by rank 0.
   const auto mine = timing_values(out);
-  std::vector<double> all(root ? mine.size() * static_cast<size_t>(rt.size()) : 0);
-  MPI_Gather(mine.data(), static_cast<int>(mine.size()), MPI_DOUBLE, all.data(),
-             static_cast<int>(mine.size()), MPI_DOUBLE, 0, rt.world());
+  const auto all = gather_on_root(rt.world(), mine);
   const nlohmann::json info = info_json(rt);
   if (root) {
     std::vector<std::vector<double>> timings;
