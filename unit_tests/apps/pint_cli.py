@@ -33,10 +33,12 @@ def command(args, pint_args, ranks=None):
     return launch + [args.pint] + [str(a) for a in pint_args]
 
 
-def run(args, pint_args, ranks=None, timeout=300, check=True, cwd=None):
-    """Runs pint; returns the CompletedProcess (stdout and stderr as text)."""
+def run(args, pint_args, ranks=None, timeout=300, check=True, env=None):
+    """Runs pint (with `env` added to the environment); returns the CompletedProcess
+    (stdout and stderr as text)."""
     cmd = command(args, pint_args, ranks)
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=cwd)
+    environment = dict(os.environ, **(env or {}))
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=environment)
     if check and p.returncode != 0:
         sys.exit(f"FAILED ({p.returncode}): {' '.join(cmd)}\n{p.stdout}\n{p.stderr}")
     return p

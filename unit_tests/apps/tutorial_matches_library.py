@@ -2,7 +2,8 @@
 """`pint run --config examples/tutorial.toml` reproduces the seed tutorial's run
 exactly as the library does: 14 iterations, and the same convergence history
 and slice boundary states, bit for bit, as parareal::solve with the same
-options (examples/tutorial.cpp: pint_tutorial --json), on any number of ranks."""
+options (examples/tutorial.cpp: pint_tutorial --json), on any number of ranks.
+It draws the PNG plots, and without Python it still succeeds and says so."""
 import json
 import os
 import subprocess
@@ -28,7 +29,7 @@ def main():
 
     out = os.path.join(args.scratch, "tutorial")
     config = os.path.join(args.source, "examples", "tutorial.toml")
-    p = pint_cli.run(args, ["run", "--config", config, "--output", out, "--no-plots"])
+    p = pint_cli.run(args, ["run", "--config", config, "--output", out])
     lines = [line for line in p.stdout.splitlines() if line.startswith("iteration")]
     failures.check(len(lines) == 14, f"one progress line per iteration: {len(lines)}")
     boundaries, history, times = pint_cli.read_h5(os.path.join(out, "run.h5"), "boundary_states",
@@ -56,6 +57,19 @@ def main():
                    "trajectory.h5 passes through boundaries U_0 .. U_14 exactly")
     failures.check(np.abs(data[rows] - ref_boundaries).max() < 1e-4,
                    "and within the tolerance of the others")
+    failures.check(run["files"]["plots"] == ["trajectory.png", "convergence.png"] and
+                   all(os.path.getsize(os.path.join(out, png)) > 0
+                       for png in run["files"]["plots"]),
+                   f"the plots are drawn: {run['files']['plots_note']}")
+
+    # Without Python the run still succeeds, and says the plots were skipped.
+    p = pint_cli.run(args, ["run", "--config", config, "--output", out, "--overwrite"],
+                     env={"PINT_PYTHON": "/nonexistent/python3"})
+    run = json.load(open(os.path.join(out, "run.json")))
+    failures.check("plots skipped: /nonexistent/python3 not found" in p.stdout and
+                   run["files"]["plots"] == [] and not os.path.exists(
+                       os.path.join(out, "trajectory.png")),
+                   "without Python: no plots, the run says so and succeeds")
     failures.finish()
 
 
