@@ -245,8 +245,14 @@ void print_summary(const RunConfig& cfg, const Outcome& o, const Plots& plots, d
         m.pipelined, measured, m.pipelined > 0 ? measured / m.pipelined : 0.0, m.sequential,
         m.speedup_pipelined, m.speedup_bound);
   }
+  int files = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(cfg.output, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    files += name.rfind("fine-", 0) == 0 && is_pint_file(name) ? 1 : 0;
+  }
   std::printf("output in %s: trajectory.h5, run.h5, run.json, %s, %d per-slice files; %s\n",
-              cfg.output.c_str(), config_file_name, cfg.slices, plots.note.c_str());
+              cfg.output.c_str(), config_file_name, files, plots.note.c_str());
   std::fflush(stdout);
 }
 
