@@ -104,7 +104,9 @@ Plots make_plots(const RunConfig& cfg) {
   const char* python_env = std::getenv("PINT_PYTHON");
   const char* script_env = std::getenv("PINT_PLOT_SCRIPT");
   const std::string python = python_env && *python_env ? python_env : "/usr/bin/python3";
-  const std::string script = script_env && *script_env ? script_env : PINT_PLOT_SCRIPT;
+  const std::string script = script_env && *script_env      ? script_env
+                             : fs::exists(PINT_PLOT_SCRIPT) ? PINT_PLOT_SCRIPT
+                                                            : PINT_INSTALLED_PLOT_SCRIPT;
   if (::access(python.c_str(), X_OK) != 0) {
     plots.note = "plots skipped: " + python + " not found (set PINT_PYTHON)";
     return plots;

@@ -40,7 +40,8 @@ std::vector<double> timing_values(const Outcome& outcome);
 
 // Rank 0: draws trajectory.png and convergence.png with examples/plot.py
 // (Debian's /usr/bin/python3, or $PINT_PYTHON; the script from the source tree,
-// or $PINT_PLOT_SCRIPT). Never fails the run: `note` says what happened.
+// else the installed one, or $PINT_PLOT_SCRIPT). Never fails the run: `note`
+// says what happened.
 struct Plots {
   std::vector<std::string> files;
   std::string note;
