@@ -1,95 +1,112 @@
-// The pint command line.
-#include "pint/core/build_info.hpp"
+// The pint command line: `pint run`, `pint combine`, `pint info`.
+#include "commands.hpp"
 #include "pint/core/runtime.hpp"
+#include "settings.hpp"
+#include "usage_error.hpp"
 
 #include <CLI/CLI.hpp>
-#include <Kokkos_Core.hpp>
-#include <nlohmann/json.hpp>
 
-#include <iostream>
+#include <cstdio>
+#include <string>
 
 namespace {
 
-nlohmann::json info_json(const pint::core::Runtime& rt) {
-  const auto& b = pint::core::build_info();
-  nlohmann::json j;
-  j["pint"] = {{"version", b.version}, {"git", b.git_revision}};
-  j["kokkos"] = {{"version", b.kokkos_version},
-                 {"backends", pint::core::kokkos_backends()},
-                 {"default_execution_space", Kokkos::DefaultExecutionSpace::name()},
-                 {"visible_devices", pint::core::visible_devices()}};
-  j["compiler"] = {{"id", b.compiler}, {"cxx_standard", b.cxx_standard}};
-  j["mpi"] = {{"library", pint::core::mpi_library_version()},
-              {"ranks", rt.size()},
-              {"thread_level", rt.mpi_thread_level()}};
-  j["hdf5"] = {{"version", b.hdf5_version}, {"parallel", b.hdf5_parallel}};
-  nlohmann::json map = nlohmann::json::array();
-  for (const auto& p : rt.placements()) {
-    map.push_back({{"rank", p.rank},
-                   {"host", p.host},
-                   {"node_rank", p.node_rank},
-                   {"device", p.device},
-                   {"threads", p.threads}});
+using pint::apps::UsageError;
+
+const char* run_footer =
+    R"(Values: a parameter or initial component is a number, linspace:FIRST:LAST
+(evenly over the members) or random:LO:HI (uniform draws from --seed).
+--config FILE: a TOML file whose keys are the option names without "--"
+(fine-h = 0.01), with tables [param] and [initial] (zeta = "linspace:0.1:0.9");
+options given on the command line win, a step size or count given there
+replaces both of the file's.
+Ranks: P = P_time x P_members; each of the P_members member blocks runs
+parareal over its own P_time time ranks.
+--resume reads back fine results of the interrupted run from their complete
+files, bit for bit; a fine solve whose file lacks members it needs (a
+--save-members subset) is computed again. The configuration must be the same.
+Output: per-slice fine-{k}-{t0}-{t1}.h5, trajectory.h5, run.h5, run.json,
+pint-config.json, trajectory.png and convergence.png.
+Invalid input: one line on stderr, exit code 2, nothing written.)";
+
+// A CLI11 error as a UsageError naming the option.
+UsageError usage_error(const CLI::ParseError& e, const std::string& command) {
+  std::string what = e.what();
+  const std::string see = "; see '" + command + " --help'";
+  const std::string extra = "The following argument was not expected: ";
+  const std::string extras = "The following arguments were not expected: ";
+  for (const auto& prefix : {extra, extras}) {
+    if (what.rfind(prefix, 0) == 0) {
+      return UsageError(what.substr(prefix.size()),
+                        "not an option or argument of " + command + see);
+    }
   }
-  j["ranks"] = map;
-  return j;
+  const auto colon = what.find(": ");
+  if (what.rfind("-", 0) == 0 && colon != std::string::npos) {
+    return UsageError(what.substr(0, colon), what.substr(colon + 2) + see);
+  }
+  return UsageError(command, what + see);
 }
 
-void print_info_text(const nlohmann::json& j) {
-  std::cout << "pint " << j["pint"]["version"].get<std::string>() << " (git "
-            << j["pint"]["git"].get<std::string>() << ")\n"
-            << "Kokkos " << j["kokkos"]["version"].get<std::string>() << ", backends:";
-  for (const auto& b : j["kokkos"]["backends"])
-    std::cout << " " << b.get<std::string>();
-  std::cout << ", default execution space "
-            << j["kokkos"]["default_execution_space"].get<std::string>() << ", visible devices "
-            << j["kokkos"]["visible_devices"].get<int>() << "\n"
-            << "compiler " << j["compiler"]["id"].get<std::string>() << ", C++"
-            << j["compiler"]["cxx_standard"].get<std::string>() << "\n"
-            << "MPI " << j["mpi"]["library"].get<std::string>() << ", "
-            << j["mpi"]["ranks"].get<int>() << " rank(s)\n"
-            << "HDF5 " << j["hdf5"]["version"].get<std::string>()
-            << (j["hdf5"]["parallel"].get<bool>() ? " (parallel, MPI-IO)" : " (serial)") << "\n";
-  for (const auto& r : j["ranks"]) {
-    const int dev = r["device"].get<int>();
-    std::cout << "rank " << r["rank"].get<int>() << ": host " << r["host"].get<std::string>()
-              << ", device " << (dev < 0 ? std::string("none") : std::to_string(dev))
-              << ", threads " << r["threads"].get<int>() << "\n";
+std::string join(int argc, char** argv) {
+  std::string line = "pint";
+  for (int i = 1; i < argc; ++i)
+    line += std::string(" ") + argv[i];
+  return line;
+}
+
+int dispatch(pint::core::Runtime& runtime, int argc, char** argv) {
+  CLI::App app{"pint: parallel-in-time integration of ODE ensembles (parareal, Kokkos, MPI, HDF5)",
+               "pint"};
+  app.require_subcommand(1);
+  app.footer("Run 'pint COMMAND --help' for the options of a command.");
+
+  auto* run = app.add_subcommand(
+      "run", "Integrate an ensemble with parareal (or --sequential): HDF5 files, run.json, plots");
+  pint::apps::RunFlags run_flags;
+  pint::apps::add_run_options(*run, run_flags);
+  run->footer(run_footer);
+
+  auto* combine =
+      app.add_subcommand("combine", "Materialise a run's trajectory.h5 into one plain HDF5 file");
+  pint::apps::CombineFlags combine_flags;
+  pint::apps::add_combine_options(*combine, combine_flags);
+
+  bool json = false;
+  auto* info = app.add_subcommand("info", "Build, Kokkos backends, devices, MPI, HDF5, rank map");
+  info->add_flag("--json", json, "Print the information as one JSON object");
+
+  const std::string commands = "run, combine or info; see 'pint --help'";
+  if (argc < 2) throw UsageError("pint", "give a command: " + commands);
+  const std::string first = argv[1];
+  if (first.empty() ||
+      (first[0] != '-' && first != "run" && first != "combine" && first != "info")) {
+    throw UsageError(first, "unknown command; accepted: " + commands);
   }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {  // --help
+    if (runtime.rank() == 0) app.exit(e);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    std::string command = "pint";
+    for (const auto* sub : {run, combine, info})
+      if (sub->parsed()) command += " " + sub->get_name();
+    throw usage_error(e, command);
+  }
+  if (run->parsed()) return pint::apps::run_command(runtime, run_flags, join(argc, argv));
+  if (combine->parsed()) return pint::apps::combine_command(runtime, combine_flags);
+  return pint::apps::info_command(runtime, json);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   pint::core::Runtime runtime(argc, argv);
-  CLI::App app{"pint: parallel-in-time integration of ODE ensembles (parareal, Kokkos, MPI, HDF5)"};
-  app.require_subcommand(1);
-
-  bool json = false;
-  auto* info = app.add_subcommand("info", "Build, Kokkos backends, devices, MPI, HDF5, rank map");
-  info->add_flag("--json", json, "Print the information as one JSON object");
-
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int code = 0;
-    if (runtime.rank() == 0) {
-      code = app.exit(e);
-    } else {
-      code = e.get_exit_code();
-    }
-    return code == 0 ? 0 : 2;
+    return dispatch(runtime, argc, argv);
+  } catch (const UsageError& e) {  // the same on every rank
+    if (runtime.rank() == 0) std::fprintf(stderr, "%s\n", e.line().c_str());
+    return pint::apps::usage_exit_code;
   }
-
-  if (info->parsed()) {
-    const nlohmann::json j = info_json(runtime);  // collective
-    if (runtime.rank() == 0) {
-      if (json) {
-        std::cout << j.dump(2) << "\n";
-      } else {
-        print_info_text(j);
-      }
-    }
-  }
-  return 0;
 }

@@ -5,11 +5,13 @@ set(PINT_TEST_RANKS 1 2 3 4 CACHE STRING "Rank counts every MPI test is register
 
 set(PINT_MPIEXEC_FLAGS ${MPIEXEC_PREFLAGS})
 set(PINT_MPI_TEST_ENV "")
+set(PINT_MPIEXEC_QUIET_FLAG "")  # keeps the launcher's own notices (non-zero exit codes) quiet
 if(MPIEXEC_EXECUTABLE)
   execute_process(COMMAND ${MPIEXEC_EXECUTABLE} --version OUTPUT_VARIABLE _pint_mpiexec_version
                   ERROR_QUIET)
   if(_pint_mpiexec_version MATCHES "Open MPI|OpenRTE")
     list(APPEND PINT_MPIEXEC_FLAGS --oversubscribe)
+    set(PINT_MPIEXEC_QUIET_FLAG -q)
     # Root in containers and CI; shared-memory copies without ptrace permissions.
     set(PINT_MPI_TEST_ENV OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
                           OMPI_MCA_btl_vader_single_copy_mechanism=none

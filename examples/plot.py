@@ -9,6 +9,8 @@ OUTPUT_DIR/run.h5 (or --run FILE); writes trajectory.png and convergence.png
 into OUTPUT_DIR (or --out DIR). The oscillator's parameters come from the
 options, else from the attributes omega0, zeta, q0, p0 of trajectory.h5 (a
 scalar, or one value per ensemble member), else from run.h5's configuration.
+Other systems (trajectory.h5's `system` attribute) are drawn without an exact
+solution.
 Needs h5py, numpy and matplotlib (Debian: python3-h5py python3-numpy
 python3-matplotlib).
 """
@@ -84,27 +86,39 @@ def main():
         y = f["data"][:, args.member, :]
         member = int(f["members"][args.member]) if "members" in f else args.member
         attrs = dict(f.attrs)
-    omega0, zeta, q0, p0 = (parameter(n, getattr(args, n), (attrs, run_attrs), member)
-                            for n in ("omega0", "zeta", "q0", "p0"))
-    q, p = exact(t - t[0], omega0, zeta, q0, p0)
-    err = np.max(np.abs(y[:, 0] - q))
-    print(f"member {member}: {len(t)} time points, max |q - q_exact| = {err:.3e}")
+    system = attrs.get("system", "oscillator")
+    system = system.decode() if isinstance(system, bytes) else str(system)
+    if system != "oscillator":
+        fig, ax = plt.subplots(figsize=(8, 5))
+        for c in range(y.shape[1]):
+            ax.plot(t, y[:, c], ".", ms=3, label=f"y[{c}] pint")
+        ax.set_xlabel("t")
+        ax.set_ylabel("state")
+        ax.set_title(f"{system}, member {member}")
+        ax.legend()
+        print(f"member {member}: {len(t)} time points ({system}: no exact solution drawn)")
+    else:
+        omega0, zeta, q0, p0 = (parameter(n, getattr(args, n), (attrs, run_attrs), member)
+                                for n in ("omega0", "zeta", "q0", "p0"))
+        q, p = exact(t - t[0], omega0, zeta, q0, p0)
+        err = np.max(np.abs(y[:, 0] - q))
+        print(f"member {member}: {len(t)} time points, max |q - q_exact| = {err:.3e}")
 
-    fig, (ax, ax_err) = plt.subplots(2, 1, figsize=(8, 6), sharex=True,
-                                     gridspec_kw={"height_ratios": [3, 1]})
-    ax.plot(t, q, "k-", lw=1, label="q exact")
-    ax.plot(t, p, "k--", lw=1, label="p exact")
-    ax.plot(t, y[:, 0], ".", ms=3, label="q pint")
-    ax.plot(t, y[:, 1], ".", ms=3, label="p pint")
-    ax.set_ylabel("state")
-    ax.set_title(f"damped oscillator, member {member}: omega0={omega0:g}, zeta={zeta:g}")
-    ax.legend()
-    for values, ref, label in ((y[:, 0], q, "q"), (y[:, 1], p, "p")):
-        e = np.abs(values - ref)
-        ax_err.semilogy(t, np.where(e > 0, e, np.nan), lw=1, label=label)  # exact points: no mark
-    ax_err.set_xlabel("t")
-    ax_err.set_ylabel("|error|")
-    ax_err.legend()
+        fig, (ax, ax_err) = plt.subplots(2, 1, figsize=(8, 6), sharex=True,
+                                         gridspec_kw={"height_ratios": [3, 1]})
+        ax.plot(t, q, "k-", lw=1, label="q exact")
+        ax.plot(t, p, "k--", lw=1, label="p exact")
+        ax.plot(t, y[:, 0], ".", ms=3, label="q pint")
+        ax.plot(t, y[:, 1], ".", ms=3, label="p pint")
+        ax.set_ylabel("state")
+        ax.set_title(f"damped oscillator, member {member}: omega0={omega0:g}, zeta={zeta:g}")
+        ax.legend()
+        for values, ref, label in ((y[:, 0], q, "q"), (y[:, 1], p, "p")):
+            e = np.abs(values - ref)
+            ax_err.semilogy(t, np.where(e > 0, e, np.nan), lw=1, label=label)  # exact: no mark
+        ax_err.set_xlabel("t")
+        ax_err.set_ylabel("|error|")
+        ax_err.legend()
     fig.tight_layout()
     fig.savefig(os.path.join(out, "trajectory.png"), dpi=100)
     written = ["trajectory.png"]

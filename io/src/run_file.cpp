@@ -198,8 +198,12 @@ void write_contents(const std::string& f, const Contents& c, MPI_Comm comm) {
   }
   {
     Impl::Handle set = create_doubles(file, "convergence", {r.convergence.size()}, f);
-    Impl::write_box(set, H5T_NATIVE_DOUBLE, {0}, {lead ? r.convergence.size() : 0},
-                    r.convergence.data(), xfer, "write dataset 'convergence'", f);
+    // An empty history (a sequential run) has no storage to write to; every
+    // rank skips the collective write alike (the size is global).
+    if (!r.convergence.empty()) {
+      Impl::write_box(set, H5T_NATIVE_DOUBLE, {0}, {lead ? r.convergence.size() : 0},
+                      r.convergence.data(), xfer, "write dataset 'convergence'", f);
+    }
     set.close("finish dataset 'convergence'", f);
   }
   if (!r.boundary_times.empty()) {

@@ -3,6 +3,7 @@
 #include "impl/hdf5.hpp"
 #include "pint/core/compat.hpp"
 #include "pint/io/file_names.hpp"
+#include "pint/io/read_back.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -17,13 +18,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // What write_stitched needs from one per-slice file.
-struct SliceFile {
-  std::string path;
+struct SliceFile : SolveFile {
   std::string source;  // the name trajectory.h5 refers to it by
-  std::int64_t steps = 0, dim = 0, iteration = 0, ensemble_size = 0;
-  std::vector<std::int64_t> members;
-  double t0 = 0, t1 = 0, first_time = 0, last_time = 0;
-  std::string system, integrator;
 };
 
 bool same_directory(const fs::path& a, const fs::path& b) {
@@ -40,33 +36,11 @@ SliceFile inspect(const std::string& path, std::size_t slice, const fs::path& di
                                 ", does not exist; its solve was not committed. Pass the final "
                                 "file of every slice (final_slice_files() names them)");
   }
-  Impl::Hdf5Guard guard;
   SliceFile s;
-  s.path = path;
+  static_cast<SolveFile&>(s) = read_solve_file(path);
   s.source = same_directory(fs::path(path).parent_path(), directory)
                  ? fs::path(path).filename().string()
                  : fs::absolute(path).string();
-  Impl::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open", path);
-  Impl::Handle data(H5Dopen2(file, "data", H5P_DEFAULT), "open dataset 'data'", path);
-  Impl::Handle t(H5Dopen2(file, "t", H5P_DEFAULT), "open dataset 't'", path);
-  const auto dims = Impl::dataset_dims(data, path);
-  const auto tdims = Impl::dataset_dims(t, path);
-  if (dims.size() != 3 || tdims.size() != 1 || tdims[0] != dims[0] || dims[0] < 1) {
-    throw std::invalid_argument("pint::io: " + path +
-                                " is not a pint trajectory file (it needs 'data' of steps x "
-                                "members x dim and 't' of steps); pass the files pint wrote");
-  }
-  s.steps = static_cast<std::int64_t>(dims[0]);
-  s.dim = static_cast<std::int64_t>(dims[2]);
-  s.members = Impl::read_ints(file, "members", path);
-  s.t0 = Impl::read_double_attribute(data, "t0", path);
-  s.t1 = Impl::read_double_attribute(data, "t1", path);
-  s.iteration = Impl::read_int_attribute(data, "iteration", path);
-  s.ensemble_size = Impl::read_int_attribute(data, "ensemble_size", path);
-  s.system = Impl::read_string_attribute(data, "system", path);
-  s.integrator = Impl::read_string_attribute(data, "integrator", path);
-  Impl::read_box(t, H5T_NATIVE_DOUBLE, {0}, {1}, &s.first_time, "read dataset 't'", path);
-  Impl::read_box(t, H5T_NATIVE_DOUBLE, {dims[0] - 1}, {1}, &s.last_time, "read dataset 't'", path);
   return s;
 }
 

@@ -113,6 +113,25 @@ TEST(TEST_CATEGORY, run_file_gathered_on_rank_zero_is_the_same) {
   expect_run_file(true);
 }
 
+// A run without iterations (the sequential reference) has an empty history.
+TEST(TEST_CATEGORY, run_file_with_an_empty_convergence_history) {
+  const int rank = world_rank(), size = world_size();
+  for (const bool gather : {false, true}) {
+    ScratchDir dir(gather ? "run_empty_gather" : "run_empty", MPI_COMM_WORLD);
+    auto record = make_record(rank, size);
+    record.convergence.clear();
+    pint::io::RunFileOptions options;
+    options.gather_on_rank0 = gather;
+    pint::io::write_run_file(dir / "run.h5", record, MPI_COMM_WORLD, options);
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (rank == 0) {
+      std::vector<hsize_t> dims;
+      EXPECT_TRUE(read_doubles(dir / "run.h5", "convergence", &dims).empty());
+      EXPECT_EQ(dims, std::vector<hsize_t>{0});
+    }
+  }
+}
+
 void expect_refused(const pint::io::RunRecord& record, const std::string& expected,
                     const ScratchDir& dir) {
   try {

@@ -1,0 +1,70 @@
+// The configuration of `pint run`, converted and checked: every value that
+// reaches the run has passed here.
+#pragma once
+
+#include "pint/core/ensemble.hpp"
+#include "settings.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pint::apps {
+
+// What this invocation does with the output directory and the terminal (not
+// part of the configuration a resumed run must match).
+struct Invocation {
+  bool overwrite = false, resume = false, quiet = false, plots = true;
+  std::string config_file;  // "" when none
+  int ranks = 1;
+};
+
+struct NamedValue {
+  std::string name;
+  core::Distribution value;
+  std::string text;  // as the user writes it: "0.5", "linspace:0.1:0.9", "random:0.1:0.9"
+};
+
+struct PropagatorConfig {
+  std::string method;
+  double h = 0;            // > 0: steps of at most h ...
+  std::int64_t steps = 0;  // ... or this many steps per slice
+};
+
+struct RunConfig {
+  std::string system;
+  std::int64_t members = 1;
+  std::uint64_t seed = 0;
+  std::vector<NamedValue> params, initial;  // in the system's order
+  double t0 = 0, t1 = 0;
+  int slices = 1;
+  PropagatorConfig fine, coarse;
+  double tolerance = 0;
+  bool relative = false;
+  int max_iterations = 0, window = 0;
+  int p_time = 1;  // resolved: the number of ranks unless given
+  std::string output;
+  std::int64_t save_every = 1;
+  std::string save_members;  // as given
+  std::vector<std::int64_t> saved_members;
+  int compression = 0;
+  bool keep_iterations = false, sequential = false;
+  Invocation invocation;
+
+  core::EnsembleSpec ensemble() const;
+  std::vector<double> times() const;  // T_0 .. T_N
+  int p_members() const { return invocation.ranks / p_time; }
+};
+
+// Converts and checks every value (defaults for those not given) for a run on
+// invocation.ranks ranks. Throws UsageError naming the first bad setting. Pure:
+// every rank gets the same answer from the same input.
+RunConfig resolve(const RawConfig& raw, const Invocation& invocation);
+
+// The settings that decide the results and the files; a resumed run must
+// match them exactly.
+nlohmann::json problem_json(const RunConfig& config);
+
+}  // namespace pint::apps

@@ -1,0 +1,61 @@
+// What `pint run` tells: progress lines, the summary, run.json, the plots.
+#pragma once
+
+#include "config.hpp"
+#include "pint/io/run_file.hpp"
+#include "pint/parareal/solver.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace pint::apps {
+
+// The result of a run (parareal or sequential), as the reports need it.
+struct Outcome {
+  std::string mode;  // "parareal" or "sequential"
+  int iterations = 0;
+  bool converged = true, diverged = false;
+  std::vector<parareal::WindowResult> windows;
+  std::vector<double> history;   // every window's largest changes, in order
+  parareal::Timings timings;     // this rank's
+  double setup = 0, output = 0;  // seconds: ensemble and sink set-up; files after the solve
+  double tau_f = 0, tau_g = 0;
+  parareal::ModelPrediction model;
+  std::string layout;  // the rank decomposition, in words
+  int p_time = 1, p_members = 1;
+  std::vector<int> slice_iterations;  // rank 0: the iteration of every slice's final file
+  io::RunRecord record;               // this rank's rows of run.h5
+};
+
+// One progress line: iteration, largest change, slices final, elapsed, remaining.
+std::string progress_line(const parareal::Progress& p, int windows);
+
+// Every rank's seconds per phase (the first phase_count entries: run.h5's
+// timings) and solve counts (run.json has all of them).
+inline constexpr size_t phase_count = 7;
+std::vector<std::string> timing_names();
+std::vector<double> timing_values(const Outcome& outcome);
+
+// Rank 0: draws trajectory.png and convergence.png with examples/plot.py
+// (Debian's /usr/bin/python3, or $PINT_PYTHON; the script from the source tree,
+// else the installed one, or $PINT_PLOT_SCRIPT). Never fails the run: `note`
+// says what happened.
+struct Plots {
+  std::vector<std::string> files;
+  std::string note;
+};
+Plots make_plots(const RunConfig& cfg);
+
+// run.json (rank 0): `timings` holds every rank's timing_values(), `info` is
+// info_json() (build and rank map).
+nlohmann::json run_json(const RunConfig& cfg, const Outcome& outcome, const nlohmann::json& info,
+                        const std::vector<std::vector<double>>& timings, const Plots& plots,
+                        const std::string& command_line);
+
+// Rank 0: the closing lines (result, model, files).
+void print_summary(const RunConfig& cfg, const Outcome& outcome, const Plots& plots,
+                   double measured);
+
+}  // namespace pint::apps

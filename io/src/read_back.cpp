@@ -1,0 +1,67 @@
+#include "pint/io/read_back.hpp"
+
+#include "impl/hdf5.hpp"
+#include "pint/core/compat.hpp"
+
+#include <stdexcept>
+
+namespace pint::io {
+
+SolveFile read_solve_file(const std::string& path) {
+  ScopedRegion region("pint::io::read_solve_file");
+  Impl::Hdf5Guard guard;
+  Impl::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open", path);
+  Impl::Handle data(H5Dopen2(file, "data", H5P_DEFAULT), "open dataset 'data'", path);
+  Impl::Handle t(H5Dopen2(file, "t", H5P_DEFAULT), "open dataset 't'", path);
+  const auto dims = Impl::dataset_dims(data, path);
+  if (dims.size() != 3 || dims[0] < 1 || Impl::dataset_dims(t, path) != std::vector{dims[0]}) {
+    throw std::invalid_argument("pint::io: " + path +
+                                " is not a pint trajectory file (it needs 'data' of steps x "
+                                "members x dim and 't' of steps); pass the files pint wrote");
+  }
+  SolveFile s;
+  s.path = path;
+  s.system = Impl::read_string_attribute(data, "system", path);
+  s.integrator = Impl::read_string_attribute(data, "integrator", path);
+  s.iteration = Impl::read_int_attribute(data, "iteration", path);
+  s.slice = Impl::read_int_attribute(data, "slice", path);
+  s.t0 = Impl::read_double_attribute(data, "t0", path);
+  s.t1 = Impl::read_double_attribute(data, "t1", path);
+  s.n = Impl::read_int_attribute(data, "n", path);
+  s.save_every = Impl::read_int_attribute(data, "save_every", path);
+  s.ensemble_size = Impl::read_int_attribute(data, "ensemble_size", path);
+  s.steps = static_cast<std::int64_t>(dims[0]);
+  s.dim = static_cast<std::int64_t>(dims[2]);
+  s.members = Impl::read_ints(file, "members", path);
+  if (s.members.size() != dims[1]) {
+    throw std::invalid_argument("pint::io: " + path + " lists " + std::to_string(s.members.size()) +
+                                " members for " + std::to_string(dims[1]) + " columns of 'data'");
+  }
+  Impl::read_box(t, H5T_NATIVE_DOUBLE, {0}, {1}, &s.first_time, "read dataset 't'", path);
+  Impl::read_box(t, H5T_NATIVE_DOUBLE, {dims[0] - 1}, {1}, &s.last_time, "read dataset 't'", path);
+  return s;
+}
+
+std::vector<double> read_saved_rows(const std::string& path, std::int64_t step,
+                                    std::int64_t first_row, std::int64_t count) {
+  ScopedRegion region("pint::io::read_saved_rows");
+  Impl::Hdf5Guard guard;
+  Impl::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open", path);
+  Impl::Handle data(H5Dopen2(file, "data", H5P_DEFAULT), "open dataset 'data'", path);
+  const auto dims = Impl::dataset_dims(data, path);
+  if (dims.size() != 3 || step < 0 || first_row < 0 || count < 0 ||
+      static_cast<hsize_t>(step) >= dims[0] || static_cast<hsize_t>(first_row + count) > dims[1]) {
+    throw std::invalid_argument("pint::io: rows [" + std::to_string(first_row) + ", " +
+                                std::to_string(first_row + count) + ") of saved point " +
+                                std::to_string(step) + " are outside 'data' of " + path);
+  }
+  std::vector<double> rows(static_cast<size_t>(count) * dims[2]);
+  if (count > 0) {
+    Impl::read_box(
+        data, H5T_NATIVE_DOUBLE, {static_cast<hsize_t>(step), static_cast<hsize_t>(first_row), 0},
+        {1, static_cast<hsize_t>(count), dims[2]}, rows.data(), "read dataset 'data'", path);
+  }
+  return rows;
+}
+
+}  // namespace pint::io

@@ -1,0 +1,137 @@
+#!/usr/bin/python3
+"""Kill a run mid-iteration, resume it, get the uninterrupted result bit for bit.
+
+Parareal on --ranks ranks (2 in CTest): an uninterrupted reference run; the same
+run started again and killed (SIGKILL to mpiexec and every process under it)
+once the first per-slice file of iteration 2 or later is complete; then
+`--resume`. trajectory.h5, run.h5's boundary states and history must equal the
+reference's exactly, no temporary file may remain, and fine solves must have
+been read back. Then the sequential run: its last slices' files removed (as if
+it had been killed there) and resumed, against an uninterrupted sequential run."""
+import glob
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+
+import numpy as np
+
+import pint_cli
+
+PROBLEM = ["--members", "200000", "--param", "zeta=linspace:0.1:0.9", "--fine", "rk4",
+           "--fine-steps", "500", "--coarse", "euler", "--slices", "8", "--t1", "8",
+           "--tolerance", "1e-8", "--save-every", "500", "--no-plots"]
+
+
+def descendants(pid):
+    """Every process under `pid` (from /proc)."""
+    children = {}
+    for stat in glob.glob("/proc/[0-9]*/stat"):
+        try:
+            with open(stat) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.split("/")[2]))
+        except (OSError, IndexError, ValueError):
+            pass
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def kill_tree(proc):
+    victims = [proc.pid] + descendants(proc.pid)
+    for pid in victims:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait()
+    deadline = time.time() + 30
+    while any(alive(pid) for pid in victims) and time.time() < deadline:
+        time.sleep(0.05)
+    return not any(alive(pid) for pid in victims)
+
+
+def results(out):
+    data, = pint_cli.read_h5(os.path.join(out, "trajectory.h5"), "data")
+    states, history = pint_cli.read_h5(os.path.join(out, "run.h5"), "boundary_states",
+                                       "convergence")
+    return data, states, history
+
+
+def compare(failures, what, ref, res):
+    for name, a, b in zip(("trajectory.h5 data", "run.h5 boundary_states", "run.h5 convergence"),
+                          ref, res):
+        failures.check(a.shape == b.shape and np.array_equal(a, b),
+                       f"{what}: {name} equals the uninterrupted run's, bit for bit")
+    partial = [n for n in os.listdir(what) if n.endswith(".partial")]
+    failures.check(not partial, f"{what}: no temporary files remain: {partial}")
+
+
+def main():
+    args = pint_cli.arguments()
+    failures = pint_cli.Failures()
+    ref = os.path.join(args.scratch, "reference")
+    res = os.path.join(args.scratch, "resumed")
+    pint_cli.run(args, ["run", "--output", ref, "--quiet"] + PROBLEM)
+
+    proc = subprocess.Popen(pint_cli.command(args, ["run", "--output", res] + PROBLEM),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    later = re.compile(r"fine-(\d{4})-.*\.h5$")
+    seen = None
+    deadline = time.time() + 300
+    while seen is None and proc.poll() is None and time.time() < deadline:
+        names = os.listdir(res) if os.path.isdir(res) else []
+        seen = next((n for n in names if later.match(n) and int(later.match(n).group(1)) >= 2),
+                    None)
+        if seen is None:
+            time.sleep(0.01)
+    failures.check(seen is not None and proc.poll() is None,
+                   f"the run is still going when {seen} appears")
+    failures.check(kill_tree(proc), "mpiexec and every process under it are gone")
+    names = sorted(os.listdir(res))
+    print("left by the killed run:", " ".join(names))
+    failures.check("trajectory.h5" not in names and "run.json" not in names,
+                   "the killed run did not finish")
+    p = pint_cli.run(args, ["run", "--output", res, "--resume"] + PROBLEM)
+    print(p.stdout)
+    compare(failures, res, results(ref), results(res))
+    run = json.load(open(os.path.join(res, "run.json")))
+    stored = sum(r["fine_stored"] for r in run["timings"]["ranks"])
+    failures.check(stored > 0, f"fine solves read back from the complete files: {stored}")
+    failures.check(run["result"]["iterations"] == json.load(
+        open(os.path.join(ref, "run.json")))["result"]["iterations"], "the same iteration count")
+
+    # The sequential run, interrupted after 5 of its 8 slices.
+    seq_ref = os.path.join(args.scratch, "sequential-reference")
+    seq = os.path.join(args.scratch, "sequential-resumed")
+    pint_cli.run(args, ["run", "--sequential", "--output", seq_ref, "--quiet"] + PROBLEM)
+    pint_cli.run(args, ["run", "--sequential", "--output", seq, "--quiet"] + PROBLEM)
+    for name in sorted(os.listdir(seq)):
+        if name in ("trajectory.h5", "run.h5", "run.json") or (
+                name.startswith("fine-") and name > "fine-0000-005000"):
+            os.remove(os.path.join(seq, name))
+    print("left of the sequential run:", " ".join(sorted(os.listdir(seq))))
+    pint_cli.run(args, ["run", "--sequential", "--output", seq, "--resume"] + PROBLEM)
+    compare(failures, seq, results(seq_ref), results(seq))
+    run = json.load(open(os.path.join(seq, "run.json")))
+    failures.check(all(r["fine_stored"] == 5 for r in run["timings"]["ranks"]),
+                   "the sequential run read back its first 5 slices")
+    failures.finish()
+
+
+if __name__ == "__main__":
+    main()
