@@ -206,6 +206,16 @@ PropagatorConfig propagator(const Reader& r, const std::string& which) {
 }  // namespace
 
 core::EnsembleSpec RunConfig::ensemble() const {
+  if (system == core::Galaxy::name()) {
+    core::GalaxySetup setup;
+    setup.stars = members;
+    setup.seed = seed;
+    setup.m_host = params.at(0).value.lo;
+    setup.a_host = params.at(1).value.lo;
+    setup.m_nucleus = params.at(2).value.lo;
+    setup.a_nucleus = params.at(3).value.lo;
+    return setup.ensemble();
+  }
   core::EnsembleSpec spec;
   spec.members = members;
   spec.seed = seed;
@@ -233,8 +243,27 @@ RunConfig resolve(const RawConfig& raw, const Invocation& invocation) {
   c.seed =
       static_cast<std::uint64_t>(r.integer("seed", 0, std::numeric_limits<std::int64_t>::max()));
   c.params = named_values(raw.params, system.params, system.default_params, "--param", c.system);
-  c.initial =
-      named_values(raw.initial, system.states, system.default_initial, "--initial", c.system);
+  if (system.fixed_initial.empty()) {
+    c.initial =
+        named_values(raw.initial, system.states, system.default_initial, "--initial", c.system);
+  } else if (!raw.initial.empty()) {
+    throw UsageError(
+        option_label("--initial " + raw.initial.begin()->first, raw.initial.begin()->second),
+        system.fixed_initial);
+  } else {
+    for (const auto& p : c.params) {
+      if (p.value.kind != core::Distribution::Kind::constant) {
+        throw UsageError("--param " + p.name, "the " + c.system +
+                                                  " system's parameters are single numbers; got " +
+                                                  p.value.describe());
+      }
+    }
+    try {
+      (void)c.ensemble();  // the galaxy's own checks (positive masses and radii)
+    } catch (const std::invalid_argument& e) {
+      throw UsageError("--param", e.what());
+    }
+  }
 
   c.t0 = r.number("t0");
   c.t1 = r.number("t1");

@@ -19,9 +19,9 @@ namespace fs = std::filesystem;
 
 bool is_pint_file(const std::string& name) {
   static const std::set<std::string> names = {
-      config_file_name,        "run.json",       "run.h5",
-      "trajectory.h5",         "trajectory.png", "convergence.png",
-      "trajectory-combined.h5"};
+      config_file_name,         "run.json",       "run.h5",
+      "trajectory.h5",          "trajectory.png", "convergence.png",
+      "trajectory-combined.h5", "galaxy.h5",      "galaxy.gif"};
   static const std::regex fine("fine-[0-9]{4,}--?[0-9]{1,}--?[0-9]{1,}\\.h5");
   std::string base = name;
   const std::string suffix = ".partial";

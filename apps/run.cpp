@@ -1,6 +1,7 @@
 #include "run.hpp"
 
 #include "collective.hpp"
+#include "galaxy_output.hpp"
 #include "info.hpp"
 #include "output_dir.hpp"
 #include "pint/core/ensemble.hpp"
@@ -18,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <type_traits>
 
 namespace pint::apps {
 
@@ -381,6 +383,16 @@ int run_system(core::Runtime& rt, const RunConfig& cfg, const std::string& comma
     io::write_stitched(cfg.output, io::final_slice_files(cfg.output, times, out.slice_iterations),
                        stitch);
     if (!cfg.keep_iterations) remove_superseded(cfg.output, times, out.slice_iterations);
+  }
+  if constexpr (std::is_same_v<System, core::Galaxy>) {
+    MPI_Barrier(rt.world());  // trajectory.h5 is complete
+    write_galaxy_file(cfg, rt.world());
+    if (root && !cfg.invocation.quiet) {
+      std::printf(
+          "galaxy.h5: %lld stars in the seed's layout (pos_pt, vel_pt, pos_nuc, vel_nuc); "
+          "animate it with scripts/galaxy_animation.py\n",
+          static_cast<long long>(cfg.members));
+    }
   }
   out.output = MPI_Wtime() - output_start;
   io::RunRecord& rec = out.record;

@@ -12,7 +12,7 @@ using Kind = Setting::Kind;
 
 const std::vector<Setting>& run_settings() {
   static const std::vector<Setting> table = {
-      {"system", Kind::text, "NAME", "oscillator", "System: oscillator or vanderpol"},
+      {"system", Kind::text, "NAME", "oscillator", "System: oscillator, vanderpol or galaxy"},
       {"members", Kind::integer, "M", "1", "Ensemble members"},
       {"seed", Kind::integer, "S", "0", "Seed of the random:LO:HI draws"},
       {"t0", Kind::number, "T", "0", "Start time"},

@@ -43,25 +43,36 @@ SolveFile read_solve_file(const std::string& path) {
 }
 
 std::vector<double> read_saved_rows(const std::string& path, std::int64_t step,
-                                    std::int64_t first_row, std::int64_t count) {
+                                    std::int64_t first_row, std::int64_t count,
+                                    std::int64_t steps) {
   ScopedRegion region("pint::io::read_saved_rows");
   Impl::Hdf5Guard guard;
   Impl::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open", path);
   Impl::Handle data(H5Dopen2(file, "data", H5P_DEFAULT), "open dataset 'data'", path);
   const auto dims = Impl::dataset_dims(data, path);
-  if (dims.size() != 3 || step < 0 || first_row < 0 || count < 0 ||
-      static_cast<hsize_t>(step) >= dims[0] || static_cast<hsize_t>(first_row + count) > dims[1]) {
+  if (dims.size() != 3 || step < 0 || steps < 1 || first_row < 0 || count < 0 ||
+      static_cast<hsize_t>(step + steps) > dims[0] ||
+      static_cast<hsize_t>(first_row + count) > dims[1]) {
     throw std::invalid_argument("pint::io: rows [" + std::to_string(first_row) + ", " +
-                                std::to_string(first_row + count) + ") of saved point " +
-                                std::to_string(step) + " are outside 'data' of " + path);
+                                std::to_string(first_row + count) + ") of saved points [" +
+                                std::to_string(step) + ", " + std::to_string(step + steps) +
+                                ") are outside 'data' of " + path);
   }
-  std::vector<double> rows(static_cast<size_t>(count) * dims[2]);
+  std::vector<double> rows(static_cast<size_t>(steps * count) * dims[2]);
   if (count > 0) {
-    Impl::read_box(
-        data, H5T_NATIVE_DOUBLE, {static_cast<hsize_t>(step), static_cast<hsize_t>(first_row), 0},
-        {1, static_cast<hsize_t>(count), dims[2]}, rows.data(), "read dataset 'data'", path);
+    Impl::read_box(data, H5T_NATIVE_DOUBLE,
+                   {static_cast<hsize_t>(step), static_cast<hsize_t>(first_row), 0},
+                   {static_cast<hsize_t>(steps), static_cast<hsize_t>(count), dims[2]}, rows.data(),
+                   "read dataset 'data'", path);
   }
   return rows;
+}
+
+TrajectoryAxes read_trajectory_axes(const std::string& path) {
+  ScopedRegion region("pint::io::read_trajectory_axes");
+  Impl::Hdf5Guard guard;
+  Impl::Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open", path);
+  return {Impl::read_doubles(file, "t", path), Impl::read_ints(file, "members", path)};
 }
 
 }  // namespace pint::io

@@ -32,7 +32,17 @@ SolveFile read_solve_file(const std::string& path);
 // Saved rows [first_row, first_row + count) of saved time point `step` of
 // `data` (count x dim, row-major). Throws as read_solve_file() does, and
 // std::invalid_argument for a box outside the dataset.
+// With `steps` > 1: saved time points [step, step + steps), steps x count x dim.
+// Works on any pint trajectory file, the stitched trajectory.h5 included.
 std::vector<double> read_saved_rows(const std::string& path, std::int64_t step,
-                                    std::int64_t first_row, std::int64_t count);
+                                    std::int64_t first_row, std::int64_t count,
+                                    std::int64_t steps = 1);
+
+// The saved times (`t`) and saved members (`members`) of any pint trajectory file.
+struct TrajectoryAxes {
+  std::vector<double> times;
+  std::vector<std::int64_t> members;
+};
+TrajectoryAxes read_trajectory_axes(const std::string& path);
 
 }  // namespace pint::io
