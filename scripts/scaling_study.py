@@ -488,12 +488,18 @@ CSV_FIELDS = ["study", "decomposition", "ranks", "p_time", "p_members", "members
               "run_file"]
 
 
+def csv_value(v):
+    if v is None:
+        return ""
+    return f"{v:.6g}" if isinstance(v, float) else v
+
+
 def write_csv(path, points):
     with open(path, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=CSV_FIELDS, extrasaction="ignore")
         w.writeheader()
         for q in points:
-            w.writerow({k: ("" if q.get(k) is None else q.get(k)) for k in CSV_FIELDS})
+            w.writerow({k: csv_value(q.get(k)) for k in CSV_FIELDS})
 
 
 def plots(out, points, cv, pred, max_ranks):
