@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """pint's scaling study: strong and weak scaling of parareal, measured and modelled.
 
-    scripts/scaling_study.py --out DIR [--max-ranks P] [--quick] [--build-dir build/default]
+    scripts/scaling_study.py --out DIR [--max-ranks P] [--quick] [--repeat R]
+                             [--build-dir build/default] [--attempts A] [--quiet-wait S]
+                             [--retry-budget S]
 
 One command runs, on 1 .. P MPI ranks (powers of two and P; P defaults to the
 cores this process may use):
@@ -27,6 +29,15 @@ against plain code), and writes into DIR:
   weak.png         weak efficiency and scaled speedup against ranks
   prediction.png   the model to 4096 ranks (log x) beside the measured points
   raw/             every program's JSON and output
+
+A shared machine. The driver counts the CPU time other processes take while each
+program runs (busy time in /proc/stat, steal included, minus its own children's).
+A run during which others took more than 1% of the CPUs is run again after waiting
+for a quiet moment (--attempts, --quiet-wait), until --retry-budget seconds into
+the study; the least disturbed attempt is kept, every point records its share
+(foreign_cpu_fraction), and a point that stayed disturbed is named in the
+warnings. The study also warns when ranks outnumber the usable cores
+(os.sched_getaffinity) or the machine was loaded when it started.
 
 Definitions. T(P) is the measured parareal time on P ranks (median of the
 repeats; the bars show min..max), T_seq the sequential fine run of the same
@@ -429,20 +440,18 @@ def measure(s):
                             False, s.cores))
         points.append(point("strong", "member", s.parareal(p, p, m_strong, n_strong), t_seq,
                             False, s.cores))
+    # Weak: the sequential time of the grown problem is estimated from the strong
+    # one's (measured only where the problems coincide).
     m0, n_member = sz["weak_members_per_rank"], sz["member_slices"]
     for p in ranks:
-        run = s.parareal(p, 1, m_strong, p)
-        est = not (p == n_strong)
-        points.append(point("weak", "time", run, per_member_slice * m_strong * p, est,
-                            s.cores))
-        run = s.parareal(p, p, m0 * p, n_member)
-        points.append(point("weak", "member", run, per_member_slice * m0 * p * n_member, True,
-                            s.cores))
-    for study in ("weak",):
-        for dec in ("time", "member"):
-            pts = [q for q in points if q["study"] == study and q["decomposition"] == dec]
-            for q in pts:
-                q["weak_efficiency"] = pts[0]["seconds"] / q["seconds"]
+        points.append(point("weak", "time", s.parareal(p, 1, m_strong, p),
+                            per_member_slice * m_strong * p, p != n_strong, s.cores))
+        points.append(point("weak", "member", s.parareal(p, p, m0 * p, n_member),
+                            per_member_slice * m0 * p * n_member, True, s.cores))
+    for dec in ("time", "member"):
+        pts = [q for q in points if q["study"] == "weak" and q["decomposition"] == dec]
+        for q in pts:
+            q["weak_efficiency"] = pts[0]["seconds"] / q["seconds"]
     for q in points:
         q["efficiency"] = q["speedup"] / q["ranks"]
         q["speedup_over_model"] = q["speedup"] / q["model_speedup"]
