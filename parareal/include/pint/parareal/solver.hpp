@@ -174,6 +174,12 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
         std::lower_bound(opt.saved_members.begin(), opt.saved_members.end(), ensemble.begin + M);
     save_offset = lo - opt.saved_members.begin();
     save_count = hi - lo;
+    // The same for every fine solve: built once.
+    core::SolveDescription rows_of;
+    rows_of.saved_members = opt.saved_members;
+    rows_of.member_offset = save_offset;
+    rows_of.local_members = save_count;
+    save_rows = kernels::saved_rows<MemorySpace>(rows_of, ensemble.begin);
   }
 
   View y0 = make("y0");
@@ -392,7 +398,7 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
           d.member_offset = save_offset;
           d.local_members = save_count;
           d.ensemble_size = dec.members();
-          save.rows = kernels::saved_rows<MemorySpace>(d, ensemble.begin);
+          save.rows = save_rows;
           done = kernels::propagate<System>(exec, opt.fine.method, ensemble.params, fine[i],
                                             times[n], times[n + 1], steps, &save,
                                             collective_sink ? nullptr : &cancel);
