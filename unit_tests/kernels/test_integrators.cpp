@@ -335,6 +335,78 @@ TEST(TEST_CATEGORY, a_lending_sink_gets_the_same_rows_as_write) {
   EXPECT_EQ(static_cast<std::int64_t>(lending.times.size()), solve.saved_steps());
 }
 
+// Saved members given as a contiguous range take a store path of their own
+// (whole blocks copied at once), others an index; both must give the states at
+// the save points bit for bit, through write() and through lent buffers, for
+// ranges that cover whole blocks, cut blocks at either end, or reach into the
+// last, partial block.
+TEST(TEST_CATEGORY, saved_ranges_and_subsets_are_the_states_at_save_points) {
+  const std::int64_t B = kernels::lanes<Exec>(), M = 3 * B + 5;
+  core::EnsembleSpec spec;
+  spec.members = M;
+  spec.params = {Distribution::linspace(0.5, 1.5), Distribution::linspace(0.0, 0.4)};
+  spec.initial = {Distribution::linspace(-1.0, 1.0), Distribution::constant(0.25)};
+  const std::int64_t n = 29, m = 4;
+  const double t0 = 0.5, t1 = 2.0, dt = (t1 - t0) / static_cast<double>(n);
+
+  // Reference: the whole ensemble advanced piecewise to every save point.
+  core::SolveDescription base;
+  base.dim = 2;
+  base.t0 = t0;
+  base.t1 = t1;
+  base.n = n;
+  base.save_every = m;
+  std::vector<std::vector<double>> at_save;
+  {
+    auto ens = core::make_ensemble<Oscillator, Mem>(spec, 0, M);
+    std::int64_t step = 0;
+    for (std::int64_t s = 0; s < base.saved_steps(); ++s) {
+      kernels::advance<Oscillator, kernels::RK4>(Exec(), ens.params, ens.state, t0, dt, step,
+                                                 base.step_of(s) - step);
+      step = base.step_of(s);
+      at_save.push_back(host_copy(ens.state));
+    }
+  }
+
+  const auto range = [](std::int64_t a, std::int64_t b) {
+    std::vector<std::int64_t> v;
+    for (std::int64_t i = a; i < b; ++i)
+      v.push_back(i);
+    return v;
+  };
+  std::vector<std::int64_t> every_third;
+  for (std::int64_t i = 1; i < M; i += 3)
+    every_third.push_back(i);
+  const std::vector<std::vector<std::int64_t>> subsets = {
+      range(0, M), range(B, 3 * B), range(B / 2, M - 2), range(3 * B + 1, M), every_third, {5}};
+  for (const auto& saved : subsets) {
+    core::SolveDescription solve = base;
+    solve.saved_members = saved;
+    solve.local_members = static_cast<std::int64_t>(saved.size());
+    RecordingSink copied;
+    LendingSink lending;
+    for (RecordingSink* sink : {&copied, static_cast<RecordingSink*>(&lending)}) {
+      auto ens = core::make_ensemble<Oscillator, Mem>(spec, 0, M);
+      kernels::SaveRequest<Mem> save{sink, solve, kernels::saved_rows<Mem>(solve, 0)};
+      kernels::propagate<Oscillator, kernels::RK4>(Exec(), ens.params, ens.state, t0, t1, n, &save);
+      ASSERT_EQ(static_cast<std::int64_t>(sink->times.size()), solve.saved_steps());
+      ASSERT_EQ(sink->rows.size(), sink->times.size() * saved.size() * 2);
+      for (std::int64_t s = 0; s < solve.saved_steps(); ++s) {
+        for (size_t j = 0; j < saved.size(); ++j) {
+          for (int c = 0; c < 2; ++c) {
+            ASSERT_EQ(sink->rows[(static_cast<size_t>(s) * saved.size() + j) * 2 + c],
+                      at_save[static_cast<size_t>(s)][static_cast<size_t>(saved[j]) * 2 + c])
+                << "saved members " << saved.front() << ".." << saved.back() << " (" << saved.size()
+                << "), saved step " << s << ", row " << j << ", component " << c;
+          }
+        }
+      }
+      // The state left behind is the final one, for every member.
+      EXPECT_EQ(host_copy(ens.state), at_save.back());
+    }
+  }
+}
+
 TEST(TEST_CATEGORY, a_failing_sink_is_abandoned) {
   Members m = oscillators({{1.0, 0.1, 1.0, 0.0}});
   core::SolveDescription solve;

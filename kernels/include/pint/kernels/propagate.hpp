@@ -7,8 +7,9 @@
 // advanced together, so the compiler vectorizes across members (the lanes of
 // one step are independent; several vectors per block hide the FMA latency).
 // On GPUs a work item is one member (one thread). A block at the end of the
-// ensemble that is not full is advanced one member at a time with the same
-// operations, so every member gets the same bits on every path.
+// ensemble that is not full fills its spare lanes with copies of its last
+// member and stores only its own; every lane performs the same operations, so
+// every member gets the same bits whatever its block, lane or backend.
 #pragma once
 
 #include "pint/core/compat.hpp"
@@ -32,27 +33,33 @@ namespace pint::kernels {
 namespace Impl {
 
 // A block of B members in registers: state ys[i][l] and coefficients cs[k][l].
+// The last block of an ensemble may hold fewer members (`valid`); its other
+// lanes advance copies of its last member and are never stored, so that block
+// runs at the speed of a full one (the lanes compute independently, with the
+// same operations: every member gets the same bits in any lane).
 template <class S, int B>
 struct Lanes {
   double ys[S::dim][B];
   double cs[S::num_coefs][B];
 
   template <class PV, class SV>
-  KOKKOS_FORCEINLINE_FUNCTION void load(const PV& params, const SV& state, std::int64_t base) {
+  KOKKOS_FORCEINLINE_FUNCTION void load(const PV& params, const SV& state, std::int64_t base,
+                                        int valid) {
     for (int l = 0; l < B; ++l) {
+      const std::int64_t j = base + (l < valid ? l : valid - 1);
       core::Vec<S::num_params> p;
       for (int k = 0; k < S::num_params; ++k)
-        p[k] = params(base + l, k);
+        p[k] = params(j, k);
       const core::Vec<S::num_coefs> c = S::coefficients(p);
       for (int k = 0; k < S::num_coefs; ++k)
         cs[k][l] = c[k];
       for (int i = 0; i < S::dim; ++i)
-        ys[i][l] = state(base + l, i);
+        ys[i][l] = state(j, i);
     }
   }
   template <class SV>
-  KOKKOS_FORCEINLINE_FUNCTION void store(const SV& state, std::int64_t base) const {
-    for (int l = 0; l < B; ++l)
+  KOKKOS_FORCEINLINE_FUNCTION void store(const SV& state, std::int64_t base, int valid) const {
+    for (int l = 0; l < valid; ++l)
       for (int i = 0; i < S::dim; ++i)
         state(base + l, i) = ys[i][l];
   }
@@ -79,44 +86,81 @@ struct Lanes {
   }
 };
 
-// Members [base, base + B): `steps` steps from step index `first`.
+// Members of the block at `base` that exist (B, or fewer in the last block).
+template <int B>
+KOKKOS_FORCEINLINE_FUNCTION int valid_lanes(std::int64_t base, std::int64_t members) {
+  return members - base < B ? static_cast<int>(members - base) : B;
+}
+
+// Members [base, base + valid): `steps` steps from step index `first`.
 template <class S, class M, int B, class PV, class SV>
 KOKKOS_FORCEINLINE_FUNCTION void advance_block(const PV& params, const SV& state, std::int64_t base,
-                                               double t0, double dt, std::int64_t first,
+                                               int valid, double t0, double dt, std::int64_t first,
                                                std::int64_t steps) {
   Lanes<S, B> lanes;
-  lanes.load(params, state, base);
+  lanes.load(params, state, base, valid);
   lanes.template run<M>(t0, dt, first, steps);
-  lanes.store(state, base);
+  lanes.store(state, base, valid);
 }
+
+// Which row of the saved rows a member of the state view is written to. When
+// the saved members are one contiguous range of the state (the common case: all
+// members, or a range of them) the row is member - first and whole blocks are
+// stored with contiguous, vectorizable stores; otherwise through an index
+// (-1: not saved).
+template <class IV>
+struct RowMap {
+  std::int64_t first = 0;  // contiguous: state index of row 0
+  std::int64_t count = 0;  // contiguous: number of rows
+  IV index;                // not contiguous: row of each member, -1 if not saved
+
+  KOKKOS_FORCEINLINE_FUNCTION bool contiguous() const { return index.extent(0) == 0; }
+  KOKKOS_FORCEINLINE_FUNCTION std::int64_t row(std::int64_t member) const {
+    if (!contiguous()) return index(member);
+    const std::int64_t r = member - first;
+    return r >= 0 && r < count ? r : -1;
+  }
+};
 
 // Save points [first, first + count) of a solve of n steps saved every m: for
 // each, advance to its step (min(s m, n)) and write the saved members' state to
-// rows(slot, row, :), row = save_index(member) (-1: not saved). The state stays
-// in registers between save points; entry state is at step min(first m, n)
-// reached from the previous call (step 0 for first = 0).
-template <class S, class M, int B, class PV, class SV, class IV, class RV>
+// rows(slot, row, :), row = map.row(member). The state stays in registers
+// between save points; entry state is at step min(first m, n) reached from the
+// previous call (step 0 for first = 0).
+template <class S, class M, int B, class PV, class SV, class Map, class RV>
 KOKKOS_FORCEINLINE_FUNCTION void advance_block_saving(const PV& params, const SV& state,
-                                                      std::int64_t base, double t0, double dt,
-                                                      std::int64_t n, std::int64_t m,
+                                                      std::int64_t base, int valid, double t0,
+                                                      double dt, std::int64_t n, std::int64_t m,
                                                       std::int64_t first, std::int64_t count,
-                                                      const IV& save_index, const RV& rows) {
+                                                      const Map& map, const RV& rows) {
+  static_assert(std::is_same<typename RV::array_layout, Kokkos::LayoutRight>::value,
+                "pint::kernels: saved rows are row-major (slot, row, component)");
   Lanes<S, B> lanes;
-  lanes.load(params, state, base);
+  lanes.load(params, state, base, valid);
+  const bool whole =
+      valid == B && map.contiguous() && base >= map.first && base + B <= map.first + map.count;
   std::int64_t step = first == 0 ? 0 : ((first - 1) * m < n ? (first - 1) * m : n);
   for (std::int64_t slot = 0; slot < count; ++slot) {
     const std::int64_t target = (first + slot) * m < n ? (first + slot) * m : n;
     lanes.template run<M>(t0, dt, step, target - step);
     step = target;
-    for (int l = 0; l < B; ++l) {
-      const std::int64_t row = save_index(base + l);
-      if (row >= 0) {
+    if (whole) {
+      double* dst = &rows(slot, base - map.first, 0);
+      PINT_SIMD
+      for (int l = 0; l < B; ++l)
         for (int i = 0; i < S::dim; ++i)
-          rows(slot, row, i) = lanes.ys[i][l];
+          dst[l * S::dim + i] = lanes.ys[i][l];
+    } else {
+      for (int l = 0; l < valid; ++l) {
+        const std::int64_t row = map.row(base + l);
+        if (row >= 0) {
+          for (int i = 0; i < S::dim; ++i)
+            rows(slot, row, i) = lanes.ys[i][l];
+        }
       }
     }
   }
-  lanes.store(state, base);
+  lanes.store(state, base, valid);
 }
 
 }  // namespace Impl
@@ -144,22 +188,17 @@ void advance(const ExecSpace& exec, const PV& params, const SV& state, double t0
       Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>(exec, 0, blocks),
       KOKKOS_LAMBDA(std::int64_t b) {
         const std::int64_t base = b * B;
-        if (base + B <= members) {
-          Impl::advance_block<S, M, B>(params, state, base, t0, dt, first, steps);
-        } else {
-          for (std::int64_t j = base; j < members; ++j) {
-            Impl::advance_block<S, M, 1>(params, state, j, t0, dt, first, steps);
-          }
-        }
+        Impl::advance_block<S, M, B>(params, state, base, Impl::valid_lanes<B>(base, members), t0,
+                                     dt, first, steps);
       });
 }
 
 namespace Impl {
 // One launch per span of save points (see advance_block_saving).
-template <class S, class M, class ExecSpace, class PV, class SV, class IV, class RV>
+template <class S, class M, class ExecSpace, class PV, class SV, class Map, class RV>
 void advance_saving(const ExecSpace& exec, const PV& params, const SV& state, double t0, double dt,
                     std::int64_t n, std::int64_t m, std::int64_t first, std::int64_t count,
-                    const IV& save_index, const RV& rows) {
+                    const Map& map, const RV& rows) {
   constexpr int B = lanes<ExecSpace>();
   const auto members = static_cast<std::int64_t>(state.extent(0));
   Kokkos::parallel_for(
@@ -168,15 +207,8 @@ void advance_saving(const ExecSpace& exec, const PV& params, const SV& state, do
                                                                       (members + B - 1) / B),
       KOKKOS_LAMBDA(std::int64_t b) {
         const std::int64_t base = b * B;
-        if (base + B <= members) {
-          advance_block_saving<S, M, B>(params, state, base, t0, dt, n, m, first, count, save_index,
-                                        rows);
-        } else {
-          for (std::int64_t j = base; j < members; ++j) {
-            advance_block_saving<S, M, 1>(params, state, j, t0, dt, n, m, first, count, save_index,
-                                          rows);
-          }
-        }
+        advance_block_saving<S, M, B>(params, state, base, valid_lanes<B>(base, members), t0, dt, n,
+                                      m, first, count, map, rows);
       });
 }
 }  // namespace Impl
@@ -206,20 +238,35 @@ Kokkos::View<const std::int64_t*, MemorySpace> saved_rows(const core::SolveDescr
 }
 
 namespace Impl {
-// save_index(member) = its row among the saved rows, -1 when not saved.
+// The row map of `rows` (indices into a state view of `members` members): a
+// range when rows(j) = rows(0) + j for every j, else an index of every member.
 template <class ExecSpace, class RV>
-Kokkos::View<std::int64_t*, typename RV::memory_space> save_index(const ExecSpace& exec,
-                                                                  const RV& rows,
-                                                                  std::int64_t members) {
-  Kokkos::View<std::int64_t*, typename RV::memory_space> index(
+RowMap<Kokkos::View<std::int64_t*, typename RV::memory_space>> row_map(const ExecSpace& exec,
+                                                                       const RV& rows,
+                                                                       std::int64_t members) {
+  using Policy = Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>;
+  RowMap<Kokkos::View<std::int64_t*, typename RV::memory_space>> map;
+  const auto count = static_cast<std::int64_t>(rows.extent(0));
+  map.count = count;
+  if (count == 0) return map;
+  std::int64_t first = 0, out_of_place = 0;
+  exec.fence();
+  Kokkos::deep_copy(first, Kokkos::subview(rows, 0));
+  Kokkos::parallel_reduce(
+      "pint::kernels::row_map_check", Policy(exec, 0, count),
+      KOKKOS_LAMBDA(std::int64_t j, std::int64_t & bad) { bad += rows(j) != first + j ? 1 : 0; },
+      out_of_place);
+  map.first = first;
+  if (out_of_place == 0) return map;
+  map.index = decltype(map.index)(
       Kokkos::view_alloc(Kokkos::WithoutInitializing, "pint::kernels::save_index"),
       static_cast<size_t>(members));
+  const auto index = map.index;
   Kokkos::deep_copy(exec, index, std::int64_t{-1});
   Kokkos::parallel_for(
-      "pint::kernels::save_index",
-      Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>(exec, 0, rows.extent(0)),
+      "pint::kernels::save_index", Policy(exec, 0, count),
       KOKKOS_LAMBDA(std::int64_t j) { index(rows(j)) = j; });
-  return index;
+  return map;
 }
 }  // namespace Impl
 
@@ -277,7 +324,7 @@ bool propagate(const ExecSpace& exec, const PV& params, const SV& state, double 
         static_cast<size_t>(chunk), members, S::dim);
   }
 
-  const auto index = Impl::save_index(exec, save->rows, static_cast<std::int64_t>(state.extent(0)));
+  const auto map = Impl::row_map(exec, save->rows, static_cast<std::int64_t>(state.extent(0)));
 
   core::TrajectorySink& sink = *save->sink;
   sink.begin(solve);
@@ -293,10 +340,10 @@ bool propagate(const ExecSpace& exec, const PV& params, const SV& state, double 
       HostRows rows(span.rows, static_cast<size_t>(span.count), members, S::dim);
       if constexpr (gather_to_host) {
         Impl::advance_saving<S, M>(exec, params, state, t0, dt, n, solve.save_every, s, span.count,
-                                   index, rows);
+                                   map, rows);
       } else {
         Impl::advance_saving<S, M>(exec, params, state, t0, dt, n, solve.save_every, s, span.count,
-                                   index, device_rows);
+                                   map, device_rows);
         const auto filled_rows = std::make_pair(size_t{0}, static_cast<size_t>(span.count));
         Kokkos::deep_copy(exec, rows,
                           Kokkos::subview(device_rows, filled_rows, Kokkos::ALL, Kokkos::ALL));
