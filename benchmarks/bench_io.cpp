@@ -22,16 +22,19 @@
 //                      Hdf5TrajectorySink: the rows a real run streams (m
 //                      calibrated so that the kernel takes about as long as the
 //                      write, the hardest case for overlap);
-//  kernel_overlap      kernel_only, stream_write and kernel_into_sink run back
-//                      to back in every iteration (31 triples), for the ratio
-//                      with output / max(without output, write alone) of each
-//                      triple: the median is the overlap figure least disturbed
-//                      by the slow drifts of a shared machine.
+//  write_pair          plain_write and stream_write back to back in every
+//                      iteration (31 pairs, rotating order), for the ratio of
+//                      their throughputs in each pair;
+//  kernel_overlap      kernel_only, stream_write and kernel_into_sink back to
+//                      back in every iteration (31 triples), for the ratio
+//                      with output / max(without output, write alone) of each.
+//                      The medians of these paired ratios are the figures least
+//                      disturbed by the slow drifts of a shared machine.
 //
 // After the runs it prints, from this one invocation, stream_write / plain_write
 // throughput (target >= 0.80), compute_and_write, compute_into_sink and
 // kernel_into_sink over max(without output, stream_write) (target <= 1.15), from
-// the best repetition, and kernel_overlap's median ratio
+// the best repetition, and the medians of write_pair's and kernel_overlap's ratios
 // (run with --benchmark_repetitions=N; other work on a shared machine only ever
 // slows a run down). `work` is calibrated at start so that the computation
 // takes about as long as the write.
@@ -40,7 +43,7 @@
 //                      [--buffer-mib=N] [benchmark options]
 // (the directory defaults to ./pint_bench_io_scratch, created and removed;
 // --work and --save-every skip their calibration; --buffer-mib sets the sink's
-// SinkOptions::buffer_bytes for stream_write, kernel_into_sink and kernel_overlap).
+// SinkOptions::buffer_bytes for stream_write, kernel_into_sink and the paired runs).
 #include "pint/core/build_info.hpp"
 #include "pint/core/ensemble.hpp"
 #include "pint/core/runtime.hpp"
@@ -51,12 +54,14 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <string>
@@ -147,6 +152,26 @@ void set_counters(benchmark::State& state) {
       benchmark::Counter(bytes() / 1e9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// Streams g.rows through `sink` with write(), in batches of kBatch rows.
+void stream_rows(pint::io::Hdf5TrajectorySink& sink, const pint::core::SolveDescription& s) {
+  sink.begin(s);
+  for (std::int64_t first = 0; first < g.steps; first += kBatch) {
+    const std::int64_t count = std::min(kBatch, g.steps - first);
+    sink.write(first, count, g.times.data() + first, g.rows.data() + first * kRow);
+  }
+  sink.commit();
+}
+
+// Writes g.rows with one std::fwrite; false if that failed.
+bool write_plain() {
+  const std::string path = (fs::path(g.dir) / "plain.bin").string();
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  const bool ok =
+      f != nullptr && std::fwrite(g.rows.data(), sizeof(double), g.rows.size(), f) == g.rows.size();
+  if (f != nullptr) std::fclose(f);
+  return ok;
+}
+
 void stream_write(benchmark::State& state, bool background) {
   const auto s = solve();
   pint::io::SinkOptions options;
@@ -154,12 +179,7 @@ void stream_write(benchmark::State& state, bool background) {
   options.buffer_bytes = g.buffer_bytes;
   pint::io::Hdf5TrajectorySink sink(g.dir, options);
   for (auto _ : state) {
-    sink.begin(s);
-    for (std::int64_t first = 0; first < g.steps; first += kBatch) {
-      const std::int64_t count = std::min(kBatch, g.steps - first);
-      sink.write(first, count, g.times.data() + first, g.rows.data() + first * kRow);
-    }
-    sink.commit();
+    stream_rows(sink, s);
     state.PauseTiming();
     remove_outputs();
     state.ResumeTiming();
@@ -168,14 +188,8 @@ void stream_write(benchmark::State& state, bool background) {
 }
 
 void plain_write(benchmark::State& state) {
-  const std::string path = (fs::path(g.dir) / "plain.bin").string();
   for (auto _ : state) {
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (f == nullptr ||
-        std::fwrite(g.rows.data(), sizeof(double), g.rows.size(), f) != g.rows.size()) {
-      state.SkipWithError("cannot write the plain file");
-    }
-    if (f != nullptr) std::fclose(f);
+    if (!write_plain()) state.SkipWithError("cannot write the plain file");
     state.PauseTiming();
     remove_outputs();
     state.ResumeTiming();
@@ -323,48 +337,54 @@ void kernel_into_sink(benchmark::State& state) {
   set_counters(state);
 }
 
-// The overlap target measured in pairs: every iteration runs the kernel without
-// output, the write alone (stream_write's loop) and the kernel streaming into
-// the sink back to back, in a rotating order, and keeps
-//   with output / max(without output, write alone);
-// the median of these ratios is immune to the slow drifts of a shared machine
-// that separate benchmarks, minutes apart, are not.
-std::vector<double> g_overlap_ratios;
+// Paired measurements: every iteration runs `jobs` back to back, in a rotating
+// order, and appends ratio(their times) to `ratios`. The median of these ratios
+// is immune to the slow drifts of a shared machine that separate benchmarks,
+// seconds or minutes apart, are not.
+template <std::size_t N, class Ratio>
+void paired(benchmark::State& state, const std::array<std::function<void()>, N>& jobs, Ratio ratio,
+            std::vector<double>& ratios) {
+  std::size_t turn = 0;
+  for (auto _ : state) {
+    std::array<double, N> t{};
+    for (std::size_t i = 0; i < N; ++i) {
+      const std::size_t which = (turn + i) % N;
+      const auto t0 = std::chrono::steady_clock::now();
+      jobs[which]();
+      t[which] = seconds_since(t0);
+      remove_outputs();
+    }
+    ++turn;
+    ratios.push_back(ratio(t));
+  }
+  set_counters(state);
+}
 
+std::vector<double> g_write_ratios, g_overlap_ratios;
+
+// plain_write and stream_write in pairs: plain time / stream time, the
+// throughput of streaming relative to the plain write.
+void write_pair(benchmark::State& state) {
+  pint::io::SinkOptions options;
+  options.buffer_bytes = g.buffer_bytes;
+  pint::io::Hdf5TrajectorySink sink(g.dir, options);
+  const auto s = solve();
+  paired<2>(
+      state, {[] { write_plain(); }, [&] { stream_rows(sink, s); }},
+      [](const std::array<double, 2>& t) { return t[0] / t[1]; }, g_write_ratios);
+}
+
+// kernel_only, stream_write and kernel_into_sink in triples: with output /
+// max(without output, write alone).
 void kernel_overlap(benchmark::State& state) {
   pint::io::SinkOptions options;
   options.buffer_bytes = g.buffer_bytes;
   pint::io::Hdf5TrajectorySink sink(g.dir, options);
   const auto s = solve();
-  const auto timed = [&](int which) {
-    const auto t0 = std::chrono::steady_clock::now();
-    if (which == 0) {
-      run_kernel(nullptr);
-    } else if (which == 1) {
-      sink.begin(s);
-      for (std::int64_t first = 0; first < g.steps; first += kBatch) {
-        const std::int64_t count = std::min(kBatch, g.steps - first);
-        sink.write(first, count, g.times.data() + first, g.rows.data() + first * kRow);
-      }
-      sink.commit();
-    } else {
-      run_kernel(&sink);
-    }
-    const double seconds = seconds_since(t0);
-    remove_outputs();
-    return seconds;
-  };
-  int turn = 0;
-  for (auto _ : state) {
-    double t[3];
-    for (int i = 0; i < 3; ++i) {
-      const int which = (turn + i) % 3;
-      t[which] = timed(which);
-    }
-    ++turn;
-    g_overlap_ratios.push_back(t[2] / std::max(t[0], t[1]));
-  }
-  set_counters(state);
+  paired<3>(
+      state,
+      {[] { run_kernel(nullptr); }, [&] { stream_rows(sink, s); }, [&] { run_kernel(&sink); }},
+      [](const std::array<double, 3>& t) { return t[2] / std::max(t[0], t[1]); }, g_overlap_ratios);
 }
 
 // Substeps per row that make the computation last about as long as the
@@ -375,12 +395,7 @@ int calibrate_work() {
   double write = 1e300;
   for (int i = 0; i < 4; ++i) {  // as stream_write does it, best of 4
     const auto t0 = std::chrono::steady_clock::now();
-    sink.begin(s);
-    for (std::int64_t first = 0; first < g.steps; first += kBatch) {
-      const std::int64_t count = std::min(kBatch, g.steps - first);
-      sink.write(first, count, g.times.data() + first, g.rows.data() + first * kRow);
-    }
-    sink.commit();
+    stream_rows(sink, s);
     write = std::min(write, seconds_since(t0));
     remove_outputs();
   }
@@ -531,10 +546,13 @@ int main(int argc, char** argv) {
   add("kernel_only", kernel_only);
   add("kernel_into_memory", kernel_into_memory);
   add("kernel_into_sink", kernel_into_sink);
-  benchmark::RegisterBenchmark("kernel_overlap", kernel_overlap)
-      ->Unit(benchmark::kMillisecond)
-      ->UseRealTime()
-      ->Iterations(31);
+  for (const auto& [name, fn] :
+       {std::pair{"write_pair", write_pair}, std::pair{"kernel_overlap", kernel_overlap}}) {
+    benchmark::RegisterBenchmark(name, fn)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->Iterations(31);
+  }
   int n = static_cast<int>(args.size());
   benchmark::Initialize(&n, args.data());
   if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
@@ -566,14 +584,24 @@ int main(int argc, char** argv) {
       "kernel_into_sink %.1f ms = %.2f x max(kernel, write) (target <= 1.15); "
       "kernel_into_memory (rows stored, no file) %.1f ms\n",
       kernel, stream, kernel_out, kernel_out / std::max(kernel, stream), kernel_mem);
-  if (!g_overlap_ratios.empty()) {
-    auto r = g_overlap_ratios;
+  const auto quartiles = [](std::vector<double> r) {
     std::sort(r.begin(), r.end());
+    return std::array<double, 3>{r[r.size() / 4], r[r.size() / 2], r[(3 * r.size()) / 4]};
+  };
+  if (!g_write_ratios.empty()) {
+    const auto q = quartiles(g_write_ratios);
     std::printf(
-        "overlap with pint's kernel, paired (%zu triples, each: kernel without output, write "
-        "alone, kernel into the sink): with output / max(without, write) median %.2f, "
-        "quartiles %.2f .. %.2f (target <= 1.15)\n",
-        r.size(), r[r.size() / 2], r[r.size() / 4], r[(3 * r.size()) / 4]);
+        "throughput, paired (%zu pairs of plain_write and stream_write): stream / plain median "
+        "%.2f, quartiles %.2f .. %.2f (target >= 0.80)\n",
+        g_write_ratios.size(), q[1], q[0], q[2]);
+  }
+  if (!g_overlap_ratios.empty()) {
+    const auto q = quartiles(g_overlap_ratios);
+    std::printf(
+        "overlap with pint's kernel, paired (%zu triples of kernel_only, stream_write and "
+        "kernel_into_sink): with output / max(without, write) median %.2f, quartiles %.2f .. "
+        "%.2f (target <= 1.15)\n",
+        g_overlap_ratios.size(), q[1], q[0], q[2]);
   }
   return 0;
 }
