@@ -166,13 +166,15 @@ std::vector<std::int64_t> parse_member_set(const std::string& text, std::int64_t
         (parts.size() >= 2 && parts[1] <= parts[0])) {
       throw UsageError(label, accepted);
     }
-    const std::int64_t last = parts.size() == 1 ? parts[0] : parts[1] - 1;
+    // The last member the item names: A, or the last of A, A+S, ... below B.
+    const std::int64_t stride = parts.size() == 3 ? parts[2] : 1;
+    const std::int64_t last =
+        parts.size() == 1 ? parts[0] : parts[0] + (parts[1] - 1 - parts[0]) / stride * stride;
     if (last >= members) {
       throw UsageError(label, "member " + std::to_string(last) +
                                   " is out of range; the ensemble has members 0.." +
                                   std::to_string(members - 1));
     }
-    const std::int64_t stride = parts.size() == 3 ? parts[2] : 1;
     for (std::int64_t m = parts[0]; m <= last; m += stride)
       out.push_back(m);
     start = comma + 1;

@@ -16,7 +16,8 @@ SLICES = 6
 PROBLEM = ["--members", "64", "--param", "zeta=linspace:0.1:0.9", "--param",
            "omega0=random:0.5:1.5", "--seed", "3", "--t1", "6", "--slices", str(SLICES),
            "--fine", "heun", "--fine-h", "0.01", "--coarse", "euler", "--save-every", "3",
-           "--save-members", "0:64:3", "--tolerance", "0", "--no-plots", "--quiet"]
+           # a stride whose stop lies past the last member: members 0, 3, ..., 63
+           "--save-members", "0:65:3", "--tolerance", "0", "--no-plots", "--quiet"]
 
 
 def main():
