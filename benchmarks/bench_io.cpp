@@ -152,6 +152,14 @@ void set_counters(benchmark::State& state) {
       benchmark::Counter(bytes() / 1e9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// The sink options of the benchmarks (--buffer-mib).
+pint::io::SinkOptions sink_options(bool background = true) {
+  pint::io::SinkOptions options;
+  options.background = background;
+  options.buffer_bytes = g.buffer_bytes;
+  return options;
+}
+
 // Streams g.rows through `sink` with write(), in batches of kBatch rows.
 void stream_rows(pint::io::Hdf5TrajectorySink& sink, const pint::core::SolveDescription& s) {
   sink.begin(s);
@@ -174,10 +182,7 @@ bool write_plain() {
 
 void stream_write(benchmark::State& state, bool background) {
   const auto s = solve();
-  pint::io::SinkOptions options;
-  options.background = background;
-  options.buffer_bytes = g.buffer_bytes;
-  pint::io::Hdf5TrajectorySink sink(g.dir, options);
+  pint::io::Hdf5TrajectorySink sink(g.dir, sink_options(background));
   for (auto _ : state) {
     stream_rows(sink, s);
     state.PauseTiming();
@@ -325,9 +330,7 @@ void kernel_into_memory(benchmark::State& state) {
 }
 
 void kernel_into_sink(benchmark::State& state) {
-  pint::io::SinkOptions options;
-  options.buffer_bytes = g.buffer_bytes;
-  pint::io::Hdf5TrajectorySink sink(g.dir, options);
+  pint::io::Hdf5TrajectorySink sink(g.dir, sink_options());
   for (auto _ : state) {
     run_kernel(&sink);
     state.PauseTiming();
@@ -365,9 +368,7 @@ std::vector<double> g_write_ratios, g_overlap_ratios;
 // plain_write and stream_write in pairs: plain time / stream time, the
 // throughput of streaming relative to the plain write.
 void write_pair(benchmark::State& state) {
-  pint::io::SinkOptions options;
-  options.buffer_bytes = g.buffer_bytes;
-  pint::io::Hdf5TrajectorySink sink(g.dir, options);
+  pint::io::Hdf5TrajectorySink sink(g.dir, sink_options());
   const auto s = solve();
   paired<2>(
       state, {[] { write_plain(); }, [&] { stream_rows(sink, s); }},
@@ -377,9 +378,7 @@ void write_pair(benchmark::State& state) {
 // kernel_only, stream_write and kernel_into_sink in triples: with output /
 // max(without output, write alone).
 void kernel_overlap(benchmark::State& state) {
-  pint::io::SinkOptions options;
-  options.buffer_bytes = g.buffer_bytes;
-  pint::io::Hdf5TrajectorySink sink(g.dir, options);
+  pint::io::Hdf5TrajectorySink sink(g.dir, sink_options());
   const auto s = solve();
   paired<3>(
       state,
