@@ -51,11 +51,8 @@ ExpectedSolve expected(const RunConfig& cfg, const std::vector<double>& times, i
 
 // Rows [0, members) x dim of a state view, row-major, on the host.
 std::vector<double> host_rows(const Kokkos::View<double**, Kokkos::LayoutLeft, Mem>& state) {
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), state);
   std::vector<double> rows;
-  for (size_t m = 0; m < host.extent(0); ++m)
-    for (size_t c = 0; c < host.extent(1); ++c)
-      rows.push_back(host(m, c));
+  core::append_rows(state, rows);
   return rows;
 }
 
@@ -243,13 +240,7 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
       ++first;
   }
   MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, rt.world());
-  if (first > 0) {
-    auto host = Kokkos::create_mirror_view(ensemble.state);
-    for (size_t m = 0; m < host.extent(0); ++m)
-      for (int c = 0; c < System::dim; ++c)
-        host(m, c) = boundaries[first * row + m * System::dim + c];
-    Kokkos::deep_copy(ensemble.state, host);
-  }
+  if (first > 0) core::assign_rows(boundaries.data() + first * row, ensemble.state);
   const double start = MPI_Wtime();
   const bool report = rt.rank() == 0 && !cfg.invocation.quiet;
   SequentialSink numbered(*sink, first, fine.steps > 0, [&](int slice) {

@@ -45,11 +45,8 @@ Members oscillators(const std::vector<std::array<double, 4>>& m) {
 }
 
 std::vector<double> host_copy(const View2& v) {
-  auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
   std::vector<double> out;
-  for (size_t i = 0; i < h.extent(0); ++i)
-    for (size_t c = 0; c < h.extent(1); ++c)
-      out.push_back(h(i, c));
+  core::append_rows(v, out);
   return out;
 }
 

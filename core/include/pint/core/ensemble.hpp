@@ -99,4 +99,24 @@ inline std::pair<std::int64_t, std::int64_t> block_range(std::int64_t total, int
   return {begin, begin + base + (part < extra ? 1 : 0)};
 }
 
+// Member states between a (members x dim) view in any memory space and host
+// arrays laid out member after member (row-major), the layout of pint's files
+// and run records.
+template <class View>
+void append_rows(const View& states, std::vector<double>& out) {
+  const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), states);
+  out.reserve(out.size() + host.extent(0) * host.extent(1));
+  for (size_t m = 0; m < host.extent(0); ++m)
+    for (size_t c = 0; c < host.extent(1); ++c)
+      out.push_back(host(m, c));
+}
+template <class View>
+void assign_rows(const double* rows, const View& states) {
+  const auto host = Kokkos::create_mirror_view(states);
+  for (size_t m = 0; m < host.extent(0); ++m)
+    for (size_t c = 0; c < host.extent(1); ++c)
+      host(m, c) = rows[m * host.extent(1) + c];
+  Kokkos::deep_copy(states, host);
+}
+
 }  // namespace pint::core

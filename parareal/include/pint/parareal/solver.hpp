@@ -203,8 +203,6 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
     std::vector<char> changed(s, 1);               // input changed since the last fine solve
     auto host_in = Kokkos::create_mirror_view(in0);
     std::vector<double> stored_state(opt.stored_fine ? row : 0);
-    Kokkos::View<double**, Kokkos::LayoutLeft, Kokkos::HostSpace> stored_host(
-        "pint::parareal::stored_fine", opt.stored_fine ? static_cast<size_t>(M) : 0, D);
     Impl::Boundary recv, send;
     recv.data.resize(row + 1);
     send.data.resize(row + 1);
@@ -365,11 +363,8 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
             MPI_Allreduce(MPI_IN_PLACE, &stored, 1, MPI_INT, MPI_LAND, dec.member_comm());
           }
           if (stored) {
-            for (std::int64_t m = 0; m < M; ++m)
-              for (int c = 0; c < D; ++c)
-                stored_host(m, c) = stored_state[static_cast<size_t>(m * D + c)];
-            Kokkos::deep_copy(exec, fine[i], stored_host);
             exec.fence();
+            core::assign_rows(stored_state.data(), fine[i]);
             ++tm.fine_stored;
             fine_iter[i] = k;
             changed[i] = 0;
@@ -463,11 +458,8 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
     for (int j = 1; j <= final_k; ++j)
       wr.history.push_back(global[j][0]);
     for (int i = 0; i < s; ++i) {
-      auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out[i]);
       result.owned_slices.push_back(a + i);
-      for (std::int64_t m = 0; m < M; ++m)
-        for (int c = 0; c < D; ++c)
-          result.end_states.push_back(host(m, c));
+      core::append_rows(out[i], result.end_states);
       result.fine_iteration.push_back(fine_iter_at[final_k][static_cast<size_t>(i)]);
     }
 
@@ -539,10 +531,7 @@ std::vector<double> solve_sequential(const ExecSpace& exec,
       kernels::propagate<System>(exec, fine.method, ensemble.params, y, times[n], times[n + 1],
                                  steps);
     }
-    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), y);
-    for (std::int64_t m = 0; m < ensemble.size(); ++m)
-      for (int c = 0; c < System::dim; ++c)
-        out.push_back(host(m, c));
+    core::append_rows(y, out);
   }
   return out;
 }
