@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -48,6 +49,21 @@ std::vector<double> host_copy(const View2& v) {
   std::vector<double> out;
   core::append_rows(v, out);
   return out;
+}
+
+// A solve of n steps over [t0, t1] saving every m-th step of the members
+// `saved`, all of them written by this process.
+core::SolveDescription saving_solve(int dim, double t0, double t1, std::int64_t n, std::int64_t m,
+                                    std::vector<std::int64_t> saved) {
+  core::SolveDescription s;
+  s.dim = dim;
+  s.t0 = t0;
+  s.t1 = t1;
+  s.n = n;
+  s.save_every = m;
+  s.local_members = static_cast<std::int64_t>(saved.size());
+  s.saved_members = std::move(saved);
+  return s;
 }
 
 // Under-, critically and over-damped members, each a different initial state.
@@ -240,16 +256,11 @@ TEST(TEST_CATEGORY, saved_rows_are_the_states_at_save_points) {
   spec.initial = {Distribution::constant(1.0), Distribution::constant(0.0)};
   auto ens = core::make_ensemble<Oscillator, Mem>(spec, 10, 40);  // a block: members 10..39
 
-  core::SolveDescription solve;
+  // Steps 0 5 10 15 20 23; this block writes members 12, 17, 39 of the saved ones.
+  core::SolveDescription solve = saving_solve(2, 1.0, 2.5, 23, 5, {3, 12, 17, 39});
   solve.system = "oscillator";
   solve.integrator = "rk4";
-  solve.dim = 2;
-  solve.t0 = 1.0;
-  solve.t1 = 2.5;
-  solve.n = 23;
-  solve.save_every = 5;  // steps 0 5 10 15 20 23
-  solve.saved_members = {3, 12, 17, 39};
-  solve.member_offset = 1;  // this block writes members 12, 17, 39
+  solve.member_offset = 1;
   solve.local_members = 3;
   solve.ensemble_size = 40;
   ASSERT_EQ(solve.saved_steps(), 6);
@@ -307,15 +318,10 @@ TEST(TEST_CATEGORY, a_lending_sink_gets_the_same_rows_as_write) {
   spec.members = 3 * kernels::lanes<Exec>() + 3;
   spec.params = {Distribution::linspace(0.5, 1.5), Distribution::constant(0.2)};
   spec.initial = {Distribution::constant(1.0), Distribution::constant(0.0)};
-  core::SolveDescription solve;
-  solve.dim = 2;
-  solve.t0 = 0.0;
-  solve.t1 = 2.0;
-  solve.n = 37;
-  solve.save_every = 4;
+  std::vector<std::int64_t> every_third;
   for (std::int64_t i = 0; i < spec.members; i += 3)
-    solve.saved_members.push_back(i);
-  solve.local_members = static_cast<std::int64_t>(solve.saved_members.size());
+    every_third.push_back(i);
+  const auto solve = saving_solve(2, 0.0, 2.0, 37, 4, every_third);
   RecordingSink copied;
   LendingSink lending;
   for (core::TrajectorySink* sink : {static_cast<core::TrajectorySink*>(&copied),
@@ -347,12 +353,7 @@ TEST(TEST_CATEGORY, saved_ranges_and_subsets_are_the_states_at_save_points) {
   const double t0 = 0.5, t1 = 2.0, dt = (t1 - t0) / static_cast<double>(n);
 
   // Reference: the whole ensemble advanced piecewise to every save point.
-  core::SolveDescription base;
-  base.dim = 2;
-  base.t0 = t0;
-  base.t1 = t1;
-  base.n = n;
-  base.save_every = m;
+  const core::SolveDescription base = saving_solve(2, t0, t1, n, m, {});
   std::vector<std::vector<double>> at_save;
   {
     auto ens = core::make_ensemble<Oscillator, Mem>(spec, 0, M);
@@ -377,9 +378,7 @@ TEST(TEST_CATEGORY, saved_ranges_and_subsets_are_the_states_at_save_points) {
   const std::vector<std::vector<std::int64_t>> subsets = {
       range(0, M), range(B, 3 * B), range(B / 2, M - 2), range(3 * B + 1, M), every_third, {5}};
   for (const auto& saved : subsets) {
-    core::SolveDescription solve = base;
-    solve.saved_members = saved;
-    solve.local_members = static_cast<std::int64_t>(saved.size());
+    const auto solve = saving_solve(2, t0, t1, n, m, saved);
     RecordingSink copied;
     LendingSink lending;
     for (RecordingSink* sink : {&copied, static_cast<RecordingSink*>(&lending)}) {
@@ -406,14 +405,7 @@ TEST(TEST_CATEGORY, saved_ranges_and_subsets_are_the_states_at_save_points) {
 
 TEST(TEST_CATEGORY, a_failing_sink_is_abandoned) {
   Members m = oscillators({{1.0, 0.1, 1.0, 0.0}});
-  core::SolveDescription solve;
-  solve.dim = 2;
-  solve.t0 = 0;
-  solve.t1 = 1;
-  solve.n = 10;
-  solve.save_every = 1;
-  solve.saved_members = {0};
-  solve.local_members = 1;
+  const auto solve = saving_solve(2, 0.0, 1.0, 10, 1, {0});
   RecordingSink sink;
   sink.fail_after_writes = 0;
   kernels::SaveRequest<Mem> save{&sink, solve, kernels::saved_rows<Mem>(solve, 0)};
@@ -448,14 +440,8 @@ double kepler_energy(const double* y) {
 template <class M>
 std::vector<double> kepler_energy_errors(int orbits, std::int64_t steps_per_orbit) {
   auto [params, state] = kepler_orbit();
-  core::SolveDescription solve;
-  solve.dim = 6;
-  solve.t0 = 0.0;
-  solve.t1 = orbits * 2 * M_PI;
-  solve.n = orbits * steps_per_orbit;
-  solve.save_every = steps_per_orbit / 8;
-  solve.saved_members = {0};
-  solve.local_members = 1;
+  const auto solve =
+      saving_solve(6, 0.0, orbits * 2 * M_PI, orbits * steps_per_orbit, steps_per_orbit / 8, {0});
   RecordingSink sink;
   kernels::SaveRequest<Mem> save{&sink, solve, kernels::saved_rows<Mem>(solve, 0)};
   kernels::propagate<core::Kepler, M>(Exec(), params, state, solve.t0, solve.t1, solve.n, &save);
