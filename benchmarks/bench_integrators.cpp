@@ -41,7 +41,7 @@ double fp64_peak_gflops(std::int64_t iterations) {
         for (std::int64_t it = 0; it < iterations; ++it) {
           PINT_SIMD
           for (int j = 0; j < W; ++j)
-            a[j] = pint::fma(a[j], x, y);
+            a[j] = pint::math::fma(a[j], x, y);
         }
         double s = 0;
         for (int j = 0; j < W; ++j)

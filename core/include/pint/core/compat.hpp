@@ -25,7 +25,11 @@ namespace kmath = ::Kokkos;
 namespace kmath = ::Kokkos::Experimental;
 #endif
 
-// Math functions callable on host and device, the same spelling on every Kokkos.
+// Math functions callable on host and device, the same spelling on every Kokkos:
+// pint::math::sqrt and so on. They live in a namespace of their own, not in
+// `pint`, so that a `using namespace pint;` never makes an unqualified sqrt(x)
+// ambiguous against the C library's (CUDA's math headers call those).
+namespace math {
 using kmath::cos;
 using kmath::exp;
 using kmath::fabs;
@@ -46,6 +50,8 @@ KOKKOS_FORCEINLINE_FUNCTION double fma(double a, double b, double c) {
   return __builtin_fma(a, b, c);
 #endif
 }
+
+}  // namespace math
 
 namespace compat {
 

@@ -13,20 +13,21 @@ KOKKOS_INLINE_FUNCTION Vec<2> oscillator_exact(double omega0, double zeta, doubl
                                                double t) {
   const double a = zeta * omega0;
   if (zeta < 1.0) {
-    const double w = omega0 * pint::sqrt(1.0 - zeta * zeta);
+    const double w = omega0 * pint::math::sqrt(1.0 - zeta * zeta);
     const double B = (p0 + a * q0) / w;
-    const double e = pint::exp(-a * t), c = pint::cos(w * t), s = pint::sin(w * t);
+    const double e = pint::math::exp(-a * t), c = pint::math::cos(w * t),
+                 s = pint::math::sin(w * t);
     return {{e * (q0 * c + B * s), e * (p0 * c - (a * B + w * q0) * s)}};
   }
   if (zeta == 1.0) {
     const double B = p0 + a * q0;
-    const double e = pint::exp(-a * t);
+    const double e = pint::math::exp(-a * t);
     return {{e * (q0 + B * t), e * (p0 - a * B * t)}};
   }
-  const double d = omega0 * pint::sqrt(zeta * zeta - 1.0);
+  const double d = omega0 * pint::math::sqrt(zeta * zeta - 1.0);
   const double r1 = -a + d, r2 = -a - d;
   const double c1 = (p0 - r2 * q0) / (r1 - r2), c2 = q0 - c1;
-  const double e1 = pint::exp(r1 * t), e2 = pint::exp(r2 * t);
+  const double e1 = pint::math::exp(r1 * t), e2 = pint::math::exp(r2 * t);
   return {{c1 * e1 + c2 * e2, r1 * c1 * e1 + r2 * c2 * e2}};
 }
 

@@ -40,7 +40,7 @@ struct Oscillator {
   }
   KOKKOS_FORCEINLINE_FUNCTION static Vec<dim> rhs(const Vec<num_coefs>& c, double /*t*/,
                                                   const Vec<dim>& y) {
-    return {{y[1], pint::fma(-c[1], y[0], -(c[0] * y[1]))}};
+    return {{y[1], pint::math::fma(-c[1], y[0], -(c[0] * y[1]))}};
   }
   KOKKOS_FORCEINLINE_FUNCTION static void jacobian(const Vec<num_coefs>& c, double /*t*/,
                                                    const Vec<dim>& /*y*/, double J[dim][dim]) {
@@ -69,15 +69,15 @@ struct VanDerPol {
   }
   KOKKOS_FORCEINLINE_FUNCTION static Vec<dim> rhs(const Vec<num_coefs>& c, double /*t*/,
                                                   const Vec<dim>& y) {
-    const double damping = c[0] * pint::fma(-y[0], y[0], 1.0);  // mu (1 - x^2)
-    return {{y[1], pint::fma(damping, y[1], -y[0])}};
+    const double damping = c[0] * pint::math::fma(-y[0], y[0], 1.0);  // mu (1 - x^2)
+    return {{y[1], pint::math::fma(damping, y[1], -y[0])}};
   }
   KOKKOS_FORCEINLINE_FUNCTION static void jacobian(const Vec<num_coefs>& c, double /*t*/,
                                                    const Vec<dim>& y, double J[dim][dim]) {
     J[0][0] = 0.0;
     J[0][1] = 1.0;
-    J[1][0] = pint::fma(-2.0 * c[0] * y[0], y[1], -1.0);
-    J[1][1] = c[0] * pint::fma(-y[0], y[0], 1.0);
+    J[1][0] = pint::math::fma(-2.0 * c[0] * y[0], y[1], -1.0);
+    J[1][1] = c[0] * pint::math::fma(-y[0], y[0], 1.0);
   }
 };
 
@@ -85,19 +85,19 @@ namespace Impl {
 // Plummer-sphere acceleration at d (from the centre to the point): -GM d / (|d|^2 + a^2)^(3/2).
 KOKKOS_FORCEINLINE_FUNCTION void plummer(double gm, double a2, double dx, double dy, double dz,
                                          double& ax, double& ay, double& az) {
-  const double r2 = pint::fma(dx, dx, pint::fma(dy, dy, pint::fma(dz, dz, a2)));
-  const double inv = 1.0 / (r2 * pint::sqrt(r2));
+  const double r2 = pint::math::fma(dx, dx, pint::math::fma(dy, dy, pint::math::fma(dz, dz, a2)));
+  const double inv = 1.0 / (r2 * pint::math::sqrt(r2));
   const double f = -gm * inv;
-  ax = pint::fma(f, dx, ax);
-  ay = pint::fma(f, dy, ay);
-  az = pint::fma(f, dz, az);
+  ax = pint::math::fma(f, dx, ax);
+  ay = pint::math::fma(f, dy, ay);
+  az = pint::math::fma(f, dz, az);
 }
 // d a / d d of the Plummer acceleration: -GM (I / s^3 - 3 d d^T / s^5), s^2 = |d|^2 + a^2,
 // added (times sign) into T.
 KOKKOS_FORCEINLINE_FUNCTION void plummer_tidal(double gm, double a2, const double d[3], double sign,
                                                double T[3][3]) {
   const double s2 = d[0] * d[0] + d[1] * d[1] + d[2] * d[2] + a2;
-  const double inv3 = 1.0 / (s2 * pint::sqrt(s2)), inv5 = inv3 / s2;
+  const double inv3 = 1.0 / (s2 * pint::math::sqrt(s2)), inv5 = inv3 / s2;
   for (int i = 0; i < 3; ++i)
     for (int j = 0; j < 3; ++j)
       T[i][j] += sign * -gm * ((i == j ? inv3 : 0.0) - 3.0 * d[i] * d[j] * inv5);
@@ -136,7 +136,7 @@ struct Kepler {
   KOKKOS_FORCEINLINE_FUNCTION static void jacobian(const Vec<num_coefs>& c, double /*t*/,
                                                    const Vec<dim>& y, double J[dim][dim]) {
     const double r2 = y[0] * y[0] + y[1] * y[1] + y[2] * y[2];
-    const double r = pint::sqrt(r2), inv3 = 1.0 / (r2 * r), inv5 = inv3 / r2;
+    const double r = pint::math::sqrt(r2), inv3 = 1.0 / (r2 * r), inv5 = inv3 / r2;
     for (int i = 0; i < dim; ++i)
       for (int j = 0; j < dim; ++j)
         J[i][j] = (i < 3 && j == i + 3) ? 1.0 : 0.0;

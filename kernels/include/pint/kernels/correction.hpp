@@ -47,8 +47,8 @@ struct FusedCorrection {
       PINT_SIMD
       for (std::int64_t i = first; i < last; ++i) {
         const double next = f(i, c) + (g_new(i, c) - g_old(i, c));
-        const double a = pint::fabs(next);
-        change = larger(change, pint::fabs(next - u(i, c)));
+        const double a = pint::math::fabs(next);
+        change = larger(change, pint::math::fabs(next - u(i, c)));
         magnitude = larger(magnitude, a);
         bad = a <= 1.7976931348623157e308 ? bad : 1.0;  // NaN or infinity
         u(i, c) = next;

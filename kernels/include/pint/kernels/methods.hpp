@@ -33,7 +33,7 @@ struct ForwardEuler {
                                                Vec<S::dim>& y) {
     const Vec<S::dim> k = S::rhs(c, t, y);
     for (int i = 0; i < S::dim; ++i)
-      y[i] = pint::fma(h, k[i], y[i]);
+      y[i] = pint::math::fma(h, k[i], y[i]);
   }
 };
 
@@ -52,10 +52,10 @@ struct Heun {
     const Vec<S::dim> k1 = S::rhs(c, t, y);
     Vec<S::dim> z;
     for (int i = 0; i < S::dim; ++i)
-      z[i] = pint::fma(h, k1[i], y[i]);
+      z[i] = pint::math::fma(h, k1[i], y[i]);
     const Vec<S::dim> k2 = S::rhs(c, t + h, z);
     for (int i = 0; i < S::dim; ++i)
-      y[i] = pint::fma(h2, k1[i] + k2[i], y[i]);
+      y[i] = pint::math::fma(h2, k1[i] + k2[i], y[i]);
   }
 };
 
@@ -75,17 +75,17 @@ struct RK4 {
     Vec<D> z;
     const Vec<D> k1 = S::rhs(c, t, y);
     for (int i = 0; i < D; ++i)
-      z[i] = pint::fma(h2, k1[i], y[i]);
+      z[i] = pint::math::fma(h2, k1[i], y[i]);
     const Vec<D> k2 = S::rhs(c, t + h2, z);
     for (int i = 0; i < D; ++i)
-      z[i] = pint::fma(h2, k2[i], y[i]);
+      z[i] = pint::math::fma(h2, k2[i], y[i]);
     const Vec<D> k3 = S::rhs(c, t + h2, z);
     for (int i = 0; i < D; ++i)
-      z[i] = pint::fma(h, k3[i], y[i]);
+      z[i] = pint::math::fma(h, k3[i], y[i]);
     const Vec<D> k4 = S::rhs(c, t + h, z);
     for (int i = 0; i < D; ++i) {
-      const double s = pint::fma(2.0, k3[i], pint::fma(2.0, k2[i], k1[i])) + k4[i];
-      y[i] = pint::fma(h6, s, y[i]);
+      const double s = pint::math::fma(2.0, k3[i], pint::math::fma(2.0, k2[i], k1[i])) + k4[i];
+      y[i] = pint::math::fma(h6, s, y[i]);
     }
   }
 };
@@ -140,7 +140,7 @@ KOKKOS_FORCEINLINE_FUNCTION void theta_step(const Vec<S::num_coefs>& c, double t
     double A[D][D];
     Vec<D> g;  // -residual: y + h f(m) - z
     for (int i = 0; i < D; ++i) {
-      g[i] = pint::fma(h, f[i], y[i]) - z[i];
+      g[i] = pint::math::fma(h, f[i], y[i]) - z[i];
       for (int j = 0; j < D; ++j)
         A[i][j] = (i == j ? 1.0 : 0.0) - theta * h * J[i][j];
     }
@@ -199,12 +199,12 @@ struct Leapfrog {
       }
       Vec<H> a = S::acceleration(c, t, q);
       for (int i = 0; i < H; ++i)
-        v[i] = pint::fma(h2, a[i], v[i]);  // kick
+        v[i] = pint::math::fma(h2, a[i], v[i]);  // kick
       for (int i = 0; i < H; ++i)
-        q[i] = pint::fma(h, v[i], q[i]);  // drift
+        q[i] = pint::math::fma(h, v[i], q[i]);  // drift
       a = S::acceleration(c, t + h, q);
       for (int i = 0; i < H; ++i)
-        v[i] = pint::fma(h2, a[i], v[i]);  // kick
+        v[i] = pint::math::fma(h2, a[i], v[i]);  // kick
       for (int i = 0; i < H; ++i) {
         y[i] = q[i];
         y[H + i] = v[i];
