@@ -17,8 +17,12 @@ endif()
 set(PINT_CONTRACTION_OPTIONS "")
 set(PINT_ARCH_OPTIONS "")
 if(Kokkos_ENABLE_CUDA)
-  # nvcc_wrapper / nvcc: device and host code without implicit FMAs.
-  set(PINT_CONTRACTION_OPTIONS "$<$<COMPILE_LANGUAGE:CXX>:--fmad=false;-Xcompiler=-ffp-contract=off>")
+  # nvcc_wrapper: --fmad=false for device code; it hands -ffp-contract=off to the
+  # host compiler by itself (it takes -Xcompiler only as a separate argument).
+  # These reach Kokkos-dependent targets only (pint::core's public options), which
+  # Kokkos' launcher compiles with nvcc_wrapper; Kokkos-free targets get the host
+  # compiler and never see them.
+  set(PINT_CONTRACTION_OPTIONS --fmad=false -ffp-contract=off)
 elseif(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang|IntelLLVM")
   set(PINT_CONTRACTION_OPTIONS -ffp-contract=off -fopenmp-simd)
 endif()
