@@ -2,8 +2,8 @@
 # A self-contained bundle of a GPU build of pint, and the checks it runs on a GPU machine.
 #
 #   scripts/gpu-check.sh bundle [BUILD] [BUNDLE]
-#       On the build machine: gathers BUILD's (default build/cuda) `pint`, test and benchmark
-#       executables, the shared libraries they load that a bare GPU machine lacks (Open MPI
+#       On the build machine: gathers BUILD's (default build/cuda) `pint`, its GoogleTest
+#       executables and the kernel and parareal benchmarks, the shared libraries they load that a bare GPU machine lacks (Open MPI
 #       with its plugins and mpiexec, PMIx, parallel HDF5, their own dependencies), and a
 #       runner into BUNDLE (default build/gpu-bundle), then runs the ldd check below.
 #   scripts/gpu-check.sh ldd BUNDLE
@@ -69,9 +69,12 @@ bundle_cmd() {
 
   # Programs: pint, the test executables, the benchmarks, and Open MPI's launcher.
   cp "$build/apps/pint" "$bundle/bin/"
-  find "$build/unit_tests" -maxdepth 1 -type f -executable -name 'pint_*' -exec cp {} "$bundle/bin/" \;
-  find "$build/benchmarks" -maxdepth 1 -type f -executable -name 'pint_bench_*' \
+  find "$build/unit_tests" -maxdepth 1 -type f -executable -name 'pint_*_tests' \
     -exec cp {} "$bundle/bin/" \;
+  local b
+  for b in integrators correction peers parareal; do
+    if [ -x "$build/benchmarks/pint_bench_$b" ]; then cp "$build/benchmarks/pint_bench_$b" "$bundle/bin/"; fi
+  done
   local launcher
   launcher=$(readlink -f "$(command -v mpiexec)")
   cp "$launcher" "$bundle/ompi/bin/mpiexec"
