@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,25 @@ using core::VanDerPol;
 using Mem = test::TEST_MEMSPACE;
 using Exec = test::TEST_EXECSPACE;
 using View2 = Kokkos::View<double**, Kokkos::LayoutLeft, Mem>;
+
+// The kernel tests run under both member-to-work-item mappings on every
+// backend: host blocks of lanes and the GPU's one member per work item, so
+// the GPU code path runs on every CI run. Test names carry the mapping:
+// by_mapping/member_blocks.* and by_mapping/one_member_per_item.*.
+template <class Mapping>
+class by_mapping : public ::testing::Test {};
+using Mappings = ::testing::Types<kernels::MemberBlocks, kernels::OneMemberPerItem>;
+struct MappingName {
+  template <class Mapping>
+  static std::string GetName(int) {
+    return Mapping::name();
+  }
+};
+TYPED_TEST_SUITE(by_mapping, Mappings, MappingName);
+
+// Members per block of the host mapping: ensembles sized from it have full
+// blocks and a remainder under MemberBlocks, whichever mapping runs them.
+constexpr std::int64_t L = kernels::host_lanes();
 
 // Members with (omega0, zeta, q0, p0) given on the host.
 struct Members {
@@ -70,10 +90,10 @@ core::SolveDescription saving_solve(int dim, double t0, double t1, std::int64_t 
 const std::vector<std::array<double, 4>> kRegimes = {
     {1.0, 0.3, 1.0, 0.5}, {2.0, 1.0, -0.5, 1.0}, {1.5, 2.5, 0.8, -0.3}};
 
-template <class M>
+template <class M, class Map>
 std::vector<double> oscillator_errors(double T, std::int64_t n) {
   Members m = oscillators(kRegimes);
-  kernels::propagate<Oscillator, M>(Exec(), m.params, m.state, 0.0, T, n);
+  kernels::propagate<Oscillator, M, Map>(Exec(), m.params, m.state, 0.0, T, n);
   const auto y = host_copy(m.state);
   std::vector<double> err;
   for (size_t i = 0; i < kRegimes.size(); ++i) {
@@ -84,14 +104,15 @@ std::vector<double> oscillator_errors(double T, std::int64_t n) {
   return err;
 }
 
-template <class M>
+template <class M, class Map>
 void expect_observed_order(double expected, std::int64_t n0) {
   const double T = 2.0;
   std::vector<std::vector<double>> errors;
   for (int j = 0; j <= 4; ++j)
-    errors.push_back(oscillator_errors<M>(T, n0 << j));  // h halved 4 times
+    errors.push_back(oscillator_errors<M, Map>(T, n0 << j));  // h halved 4 times
   for (size_t i = 0; i < kRegimes.size(); ++i) {
-    std::printf("%s, member %zu (zeta %g): observed orders", M::name(), i, kRegimes[i][1]);
+    std::printf("%s, %s, member %zu (zeta %g): observed orders", M::name(), Map::name(), i,
+                kRegimes[i][1]);
     for (int j = 0; j < 4; ++j)
       std::printf(" %.3f", std::log2(errors[j][i] / errors[j + 1][i]));
     std::printf("\n");
@@ -127,63 +148,119 @@ TEST(TEST_CATEGORY, closed_forms_satisfy_the_ode_and_initial_state) {
   EXPECT_NEAR(o[0], c[0], 1e-6);
 }
 
-TEST(TEST_CATEGORY, forward_euler_is_first_order) {
-  expect_observed_order<kernels::ForwardEuler>(1, 400);
+TYPED_TEST(by_mapping, forward_euler_is_first_order) {
+  expect_observed_order<kernels::ForwardEuler, TypeParam>(1, 400);
 }
-TEST(TEST_CATEGORY, heun_is_second_order) {
-  expect_observed_order<kernels::Heun>(2, 40);
+TYPED_TEST(by_mapping, heun_is_second_order) {
+  expect_observed_order<kernels::Heun, TypeParam>(2, 40);
 }
-TEST(TEST_CATEGORY, rk4_is_fourth_order) {
-  expect_observed_order<kernels::RK4>(4, 20);
+TYPED_TEST(by_mapping, rk4_is_fourth_order) {
+  expect_observed_order<kernels::RK4, TypeParam>(4, 20);
 }
-TEST(TEST_CATEGORY, implicit_midpoint_is_second_order) {
-  expect_observed_order<kernels::ImplicitMidpoint>(2, 40);
+TYPED_TEST(by_mapping, implicit_midpoint_is_second_order) {
+  expect_observed_order<kernels::ImplicitMidpoint, TypeParam>(2, 40);
 }
-TEST(TEST_CATEGORY, backward_euler_is_first_order) {
-  expect_observed_order<kernels::BackwardEuler>(1, 400);
+TYPED_TEST(by_mapping, backward_euler_is_first_order) {
+  expect_observed_order<kernels::BackwardEuler, TypeParam>(1, 400);
 }
 
-// Every member of a large ensemble equals the same member advanced alone, bit
-// for bit: full vector blocks, the remainder path and single-member runs agree.
-template <class M>
-void expect_ensemble_equals_single_runs() {
+core::EnsembleSpec varied_oscillators(std::int64_t members) {
   core::EnsembleSpec spec;
-  spec.members = 3 * kernels::lanes<Exec>() + 5;  // full blocks and a remainder
+  spec.members = members;
   spec.seed = 7;
   spec.params = {Distribution::uniform(0.5, 2.0), Distribution::uniform(0.0, 1.5)};
   spec.initial = {Distribution::linspace(-1.0, 1.0), Distribution::uniform(-0.5, 0.5)};
-  auto all = core::make_ensemble<Oscillator, Mem>(spec, 0, spec.members);
-  kernels::propagate<Oscillator, M>(Exec(), all.params, all.state, 0.0, 3.0, 257);
-  const auto together = host_copy(all.state);
+  return spec;
+}
+
+// Ensemble sizes around the host block: one member, a block short of one,
+// exactly one, one more, and several blocks with a remainder.
+const std::vector<std::int64_t> kSizes = {1, L - 1, L, L + 1, 3 * L + 5};
+
+// Every member of ensembles of every size in kSizes (the first members of one
+// spec) equals the same member advanced alone, bit for bit: full vector blocks,
+// the remainder path and single-member runs agree.
+template <class M, class Map>
+void expect_ensemble_equals_single_runs() {
+  const auto spec = varied_oscillators(kSizes.back());
+  std::vector<double> alone;
   for (std::int64_t i = 0; i < spec.members; ++i) {
     auto one = core::make_ensemble<Oscillator, Mem>(spec, i, i + 1);
-    kernels::propagate<Oscillator, M>(Exec(), one.params, one.state, 0.0, 3.0, 257);
-    const auto alone = host_copy(one.state);
-    for (int c = 0; c < 2; ++c) {
-      const double a = together[2 * i + c], b = alone[c];
-      EXPECT_EQ(std::memcmp(&a, &b, sizeof(double)), 0)
-          << M::name() << " member " << i << " component " << c << ": " << a << " vs " << b;
+    kernels::propagate<Oscillator, M, Map>(Exec(), one.params, one.state, 0.0, 3.0, 257);
+    core::append_rows(one.state, alone);
+  }
+  for (const std::int64_t size : kSizes) {
+    auto all = core::make_ensemble<Oscillator, Mem>(spec, 0, size);
+    kernels::propagate<Oscillator, M, Map>(Exec(), all.params, all.state, 0.0, 3.0, 257);
+    const auto together = host_copy(all.state);
+    for (std::int64_t i = 0; i < size; ++i) {
+      for (int c = 0; c < 2; ++c) {
+        const double a = together[2 * i + c], b = alone[2 * i + c];
+        EXPECT_EQ(std::memcmp(&a, &b, sizeof(double)), 0)
+            << M::name() << ", " << Map::name() << ", " << size << " members: member " << i
+            << " component " << c << ": " << a << " vs " << b;
+      }
     }
   }
 }
 
-TEST(TEST_CATEGORY, ensemble_members_equal_single_member_runs_bitwise) {
-  expect_ensemble_equals_single_runs<kernels::ForwardEuler>();
-  expect_ensemble_equals_single_runs<kernels::Heun>();
-  expect_ensemble_equals_single_runs<kernels::RK4>();
-  expect_ensemble_equals_single_runs<kernels::ImplicitMidpoint>();
+TYPED_TEST(by_mapping, ensemble_members_equal_single_member_runs_bitwise) {
+  expect_ensemble_equals_single_runs<kernels::ForwardEuler, TypeParam>();
+  expect_ensemble_equals_single_runs<kernels::Heun, TypeParam>();
+  expect_ensemble_equals_single_runs<kernels::RK4, TypeParam>();
+  expect_ensemble_equals_single_runs<kernels::ImplicitMidpoint, TypeParam>();
+  expect_ensemble_equals_single_runs<kernels::BackwardEuler, TypeParam>();
 }
 
-TEST(TEST_CATEGORY, implicit_midpoint_stays_bounded_where_euler_blows_up) {
+// The two mappings give every member the same bits, for every method, on a
+// linear and a nonlinear system, at every ensemble size of kSizes.
+template <class S, class M>
+void expect_same_bits_under_both_mappings(const core::EnsembleSpec& spec, double T,
+                                          std::int64_t n) {
+  for (const std::int64_t size : kSizes) {
+    auto blocks = core::make_ensemble<S, Mem>(spec, 0, size);
+    auto items = core::make_ensemble<S, Mem>(spec, 0, size);
+    kernels::propagate<S, M, kernels::MemberBlocks>(Exec(), blocks.params, blocks.state, 0.0, T, n);
+    kernels::propagate<S, M, kernels::OneMemberPerItem>(Exec(), items.params, items.state, 0.0, T,
+                                                        n);
+    const auto a = host_copy(blocks.state), b = host_copy(items.state);
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)), 0)
+        << S::name() << ", " << M::name() << ", " << size << " members";
+    EXPECT_NE(a, host_copy(core::make_ensemble<S, Mem>(spec, 0, size).state)) << "nothing moved";
+  }
+}
+
+TEST(TEST_CATEGORY, both_mappings_give_every_member_the_same_bits) {
+  const auto osc = varied_oscillators(kSizes.back());
+  core::EnsembleSpec vdp;
+  vdp.members = kSizes.back();
+  vdp.seed = 3;
+  vdp.params = {Distribution::uniform(0.2, 2.0)};
+  vdp.initial = {Distribution::linspace(-2.0, 2.0), Distribution::uniform(-1.0, 1.0)};
+  for (const auto method : {kernels::Method::euler, kernels::Method::heun, kernels::Method::rk4,
+                            kernels::Method::implicit_midpoint, kernels::Method::backward_euler}) {
+    kernels::with_method(method, [&](auto m) {
+      expect_same_bits_under_both_mappings<Oscillator, decltype(m)>(osc, 3.0, 101);
+      expect_same_bits_under_both_mappings<VanDerPol, decltype(m)>(vdp, 2.0, 101);
+    });
+  }
+  core::GalaxySetup galaxy;
+  galaxy.stars = kSizes.back();
+  galaxy.seed = 5;
+  expect_same_bits_under_both_mappings<core::Galaxy, kernels::Leapfrog>(galaxy.ensemble(), 1.0, 50);
+}
+
+TYPED_TEST(by_mapping, implicit_midpoint_stays_bounded_where_euler_blows_up) {
   // omega0 dT = 2.5 and 3: forward Euler's amplification is sqrt(1 + (omega0 dT)^2) > 2.
   for (double dT : {2.5, 3.0}) {
     Members im = oscillators({{1.0, 0.0, 1.0, 0.0}, {1.0, 0.1, 1.0, 0.0}});
     Members fe = oscillators({{1.0, 0.0, 1.0, 0.0}, {1.0, 0.1, 1.0, 0.0}});
     const std::int64_t n = 40;
-    kernels::propagate<Oscillator, kernels::ImplicitMidpoint>(Exec(), im.params, im.state, 0.0,
-                                                              n * dT, n);
-    kernels::propagate<Oscillator, kernels::ForwardEuler>(Exec(), fe.params, fe.state, 0.0, n * dT,
-                                                          n);
+    kernels::propagate<Oscillator, kernels::ImplicitMidpoint, TypeParam>(Exec(), im.params,
+                                                                         im.state, 0.0, n * dT, n);
+    kernels::propagate<Oscillator, kernels::ForwardEuler, TypeParam>(Exec(), fe.params, fe.state,
+                                                                     0.0, n * dT, n);
     const auto a = host_copy(im.state), b = host_copy(fe.state);
     // Undamped: implicit midpoint conserves q^2 + p^2 (omega0 = 1) up to rounding.
     EXPECT_NEAR(a[0] * a[0] + a[1] * a[1], 1.0, 1e-12) << "dT = " << dT;
@@ -192,7 +269,7 @@ TEST(TEST_CATEGORY, implicit_midpoint_stays_bounded_where_euler_blows_up) {
   }
 }
 
-TEST(TEST_CATEGORY, van_der_pol_matches_a_fine_rk4_reference) {
+TYPED_TEST(by_mapping, van_der_pol_matches_a_fine_rk4_reference) {
   const double T = 4.0;
   auto run = [&](auto method, std::int64_t n) {
     Kokkos::View<double**, Kokkos::LayoutLeft, Mem> params("mu", 3, 1), state("y", 3, 2);
@@ -206,7 +283,7 @@ TEST(TEST_CATEGORY, van_der_pol_matches_a_fine_rk4_reference) {
     }
     Kokkos::deep_copy(params, p);
     Kokkos::deep_copy(state, s);
-    kernels::propagate<VanDerPol, decltype(method)>(Exec(), params, state, 0.0, T, n);
+    kernels::propagate<VanDerPol, decltype(method), TypeParam>(Exec(), params, state, 0.0, T, n);
     return host_copy(state);
   };
   const auto ref = run(kernels::RK4{}, 40000);  // h = 1e-4
@@ -249,7 +326,7 @@ struct RecordingSink : core::TrajectorySink {
   void abandon() noexcept override { abandoned = true; }
 };
 
-TEST(TEST_CATEGORY, saved_rows_are_the_states_at_save_points) {
+TYPED_TEST(by_mapping, saved_rows_are_the_states_at_save_points) {
   core::EnsembleSpec spec;
   spec.members = 40;
   spec.params = {Distribution::linspace(0.5, 1.5), Distribution::constant(0.2)};
@@ -267,7 +344,8 @@ TEST(TEST_CATEGORY, saved_rows_are_the_states_at_save_points) {
 
   RecordingSink sink;
   kernels::SaveRequest<Mem> save{&sink, solve, kernels::saved_rows<Mem>(solve, ens.begin)};
-  kernels::propagate<Oscillator, kernels::RK4>(Exec(), ens.params, ens.state, 1.0, 2.5, 23, &save);
+  kernels::propagate<Oscillator, kernels::RK4, TypeParam>(Exec(), ens.params, ens.state, 1.0, 2.5,
+                                                          23, &save);
   EXPECT_TRUE(sink.committed);
   EXPECT_FALSE(sink.abandoned);
   ASSERT_EQ(sink.times.size(), 6u);
@@ -283,8 +361,8 @@ TEST(TEST_CATEGORY, saved_rows_are_the_states_at_save_points) {
     auto one = core::make_ensemble<Oscillator, Mem>(spec, members[j], members[j] + 1);
     std::int64_t at = 0;
     for (int s = 0; s < 6; ++s) {
-      kernels::advance<Oscillator, kernels::RK4>(Exec(), one.params, one.state, 1.0, dt, at,
-                                                 steps[s] - at);
+      kernels::advance<Oscillator, kernels::RK4, TypeParam>(Exec(), one.params, one.state, 1.0, dt,
+                                                            at, steps[s] - at);
       at = steps[s];
       const auto y = host_copy(one.state);
       for (int c = 0; c < 2; ++c) {
@@ -313,9 +391,9 @@ struct LendingSink : RecordingSink {
   }
 };
 
-TEST(TEST_CATEGORY, a_lending_sink_gets_the_same_rows_as_write) {
+TYPED_TEST(by_mapping, a_lending_sink_gets_the_same_rows_as_write) {
   core::EnsembleSpec spec;
-  spec.members = 3 * kernels::lanes<Exec>() + 3;
+  spec.members = 3 * L + 3;
   spec.params = {Distribution::linspace(0.5, 1.5), Distribution::constant(0.2)};
   spec.initial = {Distribution::constant(1.0), Distribution::constant(0.0)};
   std::vector<std::int64_t> every_third;
@@ -328,8 +406,8 @@ TEST(TEST_CATEGORY, a_lending_sink_gets_the_same_rows_as_write) {
                                      static_cast<core::TrajectorySink*>(&lending)}) {
     auto ens = core::make_ensemble<Oscillator, Mem>(spec, 0, spec.members);
     kernels::SaveRequest<Mem> save{sink, solve, kernels::saved_rows<Mem>(solve, 0)};
-    kernels::propagate<Oscillator, kernels::RK4>(Exec(), ens.params, ens.state, 0.0, 2.0, 37,
-                                                 &save);
+    kernels::propagate<Oscillator, kernels::RK4, TypeParam>(Exec(), ens.params, ens.state, 0.0, 2.0,
+                                                            37, &save);
   }
   EXPECT_GT(lending.spans, 3);
   EXPECT_TRUE(lending.committed);
@@ -342,9 +420,10 @@ TEST(TEST_CATEGORY, a_lending_sink_gets_the_same_rows_as_write) {
 // (whole blocks copied at once), others an index; both must give the states at
 // the save points bit for bit, through write() and through lent buffers, for
 // ranges that cover whole blocks, cut blocks at either end, or reach into the
-// last, partial block.
-TEST(TEST_CATEGORY, saved_ranges_and_subsets_are_the_states_at_save_points) {
-  const std::int64_t B = kernels::lanes<Exec>(), M = 3 * B + 5;
+// last, partial block (blocks of the host mapping; under one member per work
+// item every member is a whole block of one).
+TYPED_TEST(by_mapping, saved_ranges_and_subsets_are_the_states_at_save_points) {
+  const std::int64_t B = L, M = 3 * B + 5;
   core::EnsembleSpec spec;
   spec.members = M;
   spec.params = {Distribution::linspace(0.5, 1.5), Distribution::linspace(0.0, 0.4)};
@@ -359,8 +438,8 @@ TEST(TEST_CATEGORY, saved_ranges_and_subsets_are_the_states_at_save_points) {
     auto ens = core::make_ensemble<Oscillator, Mem>(spec, 0, M);
     std::int64_t step = 0;
     for (std::int64_t s = 0; s < base.saved_steps(); ++s) {
-      kernels::advance<Oscillator, kernels::RK4>(Exec(), ens.params, ens.state, t0, dt, step,
-                                                 base.step_of(s) - step);
+      kernels::advance<Oscillator, kernels::RK4, TypeParam>(Exec(), ens.params, ens.state, t0, dt,
+                                                            step, base.step_of(s) - step);
       step = base.step_of(s);
       at_save.push_back(host_copy(ens.state));
     }
@@ -384,7 +463,8 @@ TEST(TEST_CATEGORY, saved_ranges_and_subsets_are_the_states_at_save_points) {
     for (RecordingSink* sink : {&copied, static_cast<RecordingSink*>(&lending)}) {
       auto ens = core::make_ensemble<Oscillator, Mem>(spec, 0, M);
       kernels::SaveRequest<Mem> save{sink, solve, kernels::saved_rows<Mem>(solve, 0)};
-      kernels::propagate<Oscillator, kernels::RK4>(Exec(), ens.params, ens.state, t0, t1, n, &save);
+      kernels::propagate<Oscillator, kernels::RK4, TypeParam>(Exec(), ens.params, ens.state, t0, t1,
+                                                              n, &save);
       ASSERT_EQ(static_cast<std::int64_t>(sink->times.size()), solve.saved_steps());
       ASSERT_EQ(sink->rows.size(), sink->times.size() * saved.size() * 2);
       for (std::int64_t s = 0; s < solve.saved_steps(); ++s) {
@@ -403,14 +483,14 @@ TEST(TEST_CATEGORY, saved_ranges_and_subsets_are_the_states_at_save_points) {
   }
 }
 
-TEST(TEST_CATEGORY, a_failing_sink_is_abandoned) {
+TYPED_TEST(by_mapping, a_failing_sink_is_abandoned) {
   Members m = oscillators({{1.0, 0.1, 1.0, 0.0}});
   const auto solve = saving_solve(2, 0.0, 1.0, 10, 1, {0});
   RecordingSink sink;
   sink.fail_after_writes = 0;
   kernels::SaveRequest<Mem> save{&sink, solve, kernels::saved_rows<Mem>(solve, 0)};
-  EXPECT_THROW((kernels::propagate<Oscillator, kernels::Heun>(Exec(), m.params, m.state, 0.0, 1.0,
-                                                              10, &save)),
+  EXPECT_THROW((kernels::propagate<Oscillator, kernels::Heun, TypeParam>(Exec(), m.params, m.state,
+                                                                         0.0, 1.0, 10, &save)),
                std::runtime_error);
   EXPECT_TRUE(sink.abandoned);
   EXPECT_FALSE(sink.committed);
@@ -437,14 +517,15 @@ double kepler_energy(const double* y) {
          1.0 / std::sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]);
 }
 
-template <class M>
+template <class M, class Map>
 std::vector<double> kepler_energy_errors(int orbits, std::int64_t steps_per_orbit) {
   auto [params, state] = kepler_orbit();
   const auto solve =
       saving_solve(6, 0.0, orbits * 2 * M_PI, orbits * steps_per_orbit, steps_per_orbit / 8, {0});
   RecordingSink sink;
   kernels::SaveRequest<Mem> save{&sink, solve, kernels::saved_rows<Mem>(solve, 0)};
-  kernels::propagate<core::Kepler, M>(Exec(), params, state, solve.t0, solve.t1, solve.n, &save);
+  kernels::propagate<core::Kepler, M, Map>(Exec(), params, state, solve.t0, solve.t1, solve.n,
+                                           &save);
   std::vector<double> err;
   const double e0 = kepler_energy(&sink.rows[0]);  // -0.5
   for (size_t s = 0; s < sink.times.size(); ++s)
@@ -452,10 +533,10 @@ std::vector<double> kepler_energy_errors(int orbits, std::int64_t steps_per_orbi
   return err;
 }
 
-TEST(TEST_CATEGORY, leapfrog_energy_stays_bounded_on_a_kepler_orbit) {
+TYPED_TEST(by_mapping, leapfrog_energy_stays_bounded_on_a_kepler_orbit) {
   const int orbits = 60;
-  const auto lf = kepler_energy_errors<kernels::Leapfrog>(orbits, 400);
-  const auto rk = kepler_energy_errors<kernels::RK4>(orbits, 400);
+  const auto lf = kepler_energy_errors<kernels::Leapfrog, TypeParam>(orbits, 400);
+  const auto rk = kepler_energy_errors<kernels::RK4, TypeParam>(orbits, 400);
   auto window_max = [](const std::vector<double>& e, size_t from, size_t to) {
     return *std::max_element(e.begin() + static_cast<std::ptrdiff_t>(from),
                              e.begin() + static_cast<std::ptrdiff_t>(to));
@@ -472,11 +553,12 @@ TEST(TEST_CATEGORY, leapfrog_energy_stays_bounded_on_a_kepler_orbit) {
   EXPECT_GT(rk_late, 4.0 * rk_early) << "RK4's energy error drifts (the contrast the test shows)";
 }
 
-TEST(TEST_CATEGORY, leapfrog_is_second_order_on_a_kepler_orbit) {
+TYPED_TEST(by_mapping, leapfrog_is_second_order_on_a_kepler_orbit) {
   // After one period the orbit returns to its start.
   auto error = [](std::int64_t n) {
     auto [params, state] = kepler_orbit();
-    kernels::propagate<core::Kepler, kernels::Leapfrog>(Exec(), params, state, 0.0, 2 * M_PI, n);
+    kernels::propagate<core::Kepler, kernels::Leapfrog, TypeParam>(Exec(), params, state, 0.0,
+                                                                   2 * M_PI, n);
     const auto y = host_copy(state);
     return std::hypot(std::hypot(y[0] - 0.5, y[1]), std::hypot(y[3], y[4] - std::sqrt(3.0)));
   };
@@ -484,9 +566,9 @@ TEST(TEST_CATEGORY, leapfrog_is_second_order_on_a_kepler_orbit) {
     EXPECT_NEAR(std::log2(error(n) / error(2 * n)), 2.0, 0.15) << n;
 }
 
-TEST(TEST_CATEGORY, galaxy_disc_and_nucleus) {
+TYPED_TEST(by_mapping, galaxy_disc_and_nucleus) {
   core::GalaxySetup setup;
-  setup.stars = 3 * kernels::lanes<Exec>() + 7;
+  setup.stars = 3 * L + 7;
   setup.seed = 5;
   const auto spec = setup.ensemble();
   auto ens = core::make_ensemble<core::Galaxy, Mem>(spec, 0, setup.stars);
@@ -502,7 +584,8 @@ TEST(TEST_CATEGORY, galaxy_disc_and_nucleus) {
     EXPECT_NEAR(v * v, setup.m_nucleus * r * r / (s2 * std::sqrt(s2)), 1e-12);  // circular
     EXPECT_NEAR(d[0] * w[0] + d[1] * w[1] + d[2] * w[2], 0.0, 1e-12);           // tangential
   }
-  kernels::propagate<core::Galaxy, kernels::Leapfrog>(Exec(), ens.params, ens.state, 0.0, 3.0, 300);
+  kernels::propagate<core::Galaxy, kernels::Leapfrog, TypeParam>(Exec(), ens.params, ens.state, 0.0,
+                                                                 3.0, 300);
   const auto y1 = host_copy(ens.state);
   for (std::int64_t i = 1; i < setup.stars; ++i) {
     for (int c = 3; c < 6; ++c)
@@ -513,11 +596,11 @@ TEST(TEST_CATEGORY, galaxy_disc_and_nucleus) {
   EXPECT_NE(y1[3], y0[3]) << "the nucleus moved";
 }
 
-TEST(TEST_CATEGORY, leapfrog_is_refused_for_systems_that_are_not_separable) {
+TYPED_TEST(by_mapping, leapfrog_is_refused_for_systems_that_are_not_separable) {
   Members m = oscillators({{1.0, 0.1, 1.0, 0.0}});
   try {
-    kernels::propagate<Oscillator>(Exec(), kernels::Method::leapfrog, m.params, m.state, 0.0, 1.0,
-                                   10);
+    kernels::propagate<Oscillator, TypeParam>(Exec(), kernels::Method::leapfrog, m.params, m.state,
+                                              0.0, 1.0, 10);
     FAIL() << "leapfrog accepted for the oscillator";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("separable"), std::string::npos) << e.what();

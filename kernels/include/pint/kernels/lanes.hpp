@@ -1,5 +1,13 @@
-// How kernels map members to work items: blocks of consecutive members on host
-// backends (vectorized across members), one member per work item on GPUs.
+// How kernels map members to work items. Two mappings, both instantiable on
+// every backend:
+//  - MemberBlocks: a work item advances a block of host_lanes() consecutive
+//    members together, vectorized across them (the host backends' choice);
+//  - OneMemberPerItem: a work item advances one member (the GPU backends'
+//    choice: one member per thread).
+// NaturalMapping, the default everywhere, picks the backend's own. Running the
+// host tests with OneMemberPerItem executes the GPU code path (its block of one
+// lane, its saved-row stores) on every CI run; every member gets the same bits
+// under either mapping (same operations per lane, contraction off).
 #pragma once
 
 #include <Kokkos_Core.hpp>
@@ -26,11 +34,44 @@
 
 namespace pint::kernels {
 
-// Members per work item on execution space ExecSpace.
-template <class ExecSpace>
+// Members per work item of the host mapping.
+constexpr int host_lanes() {
+  return PINT_HOST_LANES;
+}
+
+// Blocks of host_lanes() consecutive members per work item.
+struct MemberBlocks {
+  template <class ExecSpace>
+  static constexpr int lanes() {
+    return host_lanes();
+  }
+  static const char* name() { return "member_blocks"; }
+};
+
+// One member per work item.
+struct OneMemberPerItem {
+  template <class ExecSpace>
+  static constexpr int lanes() {
+    return 1;
+  }
+  static const char* name() { return "one_member_per_item"; }
+};
+
+// The backend's own mapping: MemberBlocks on host backends, OneMemberPerItem on GPUs.
+struct NaturalMapping {
+  template <class ExecSpace>
+  static constexpr int lanes() {
+    return std::is_same<typename ExecSpace::memory_space, Kokkos::HostSpace>::value
+               ? MemberBlocks::lanes<ExecSpace>()
+               : OneMemberPerItem::lanes<ExecSpace>();
+  }
+  static const char* name() { return "natural"; }
+};
+
+// Members per work item of `Mapping` on execution space ExecSpace.
+template <class ExecSpace, class Mapping = NaturalMapping>
 constexpr int lanes() {
-  return std::is_same<typename ExecSpace::memory_space, Kokkos::HostSpace>::value ? PINT_HOST_LANES
-                                                                                  : 1;
+  return Mapping::template lanes<ExecSpace>();
 }
 
 }  // namespace pint::kernels

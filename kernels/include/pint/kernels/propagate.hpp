@@ -3,13 +3,15 @@
 //
 // Each member's state stays in registers between save points; memory is read
 // when a block of members starts and written when it reaches a save point.
-// On host backends a work item is a block of `host_lanes` consecutive members
-// advanced together, so the compiler vectorizes across members (the lanes of
-// one step are independent; several vectors per block hide the FMA latency).
-// On GPUs a work item is one member (one thread). A block at the end of the
+// How members map to work items is a template parameter (see lanes.hpp),
+// defaulting to the backend's own: on host backends a work item is a block of
+// host_lanes() consecutive members advanced together, so the compiler
+// vectorizes across members (the lanes of one step are independent; several
+// vectors per block hide the FMA latency); on GPUs a work item is one member
+// (one thread). Either mapping runs on any backend. A block at the end of the
 // ensemble that is not full fills its spare lanes with copies of its last
 // member and stores only its own; every lane performs the same operations, so
-// every member gets the same bits whatever its block, lane or backend.
+// every member gets the same bits whatever its block, lane, mapping or backend.
 #pragma once
 
 #include "pint/core/compat.hpp"
@@ -168,7 +170,7 @@ KOKKOS_FORCEINLINE_FUNCTION void advance_block_saving(const PV& params, const SV
 // Advances every member of `state` (members x dim) `steps` steps of size dt,
 // starting from step index `first` (time t0 + first dt). `params` is
 // (members x num_params). Asynchronous on `exec`.
-template <class S, class M, class ExecSpace, class PV, class SV>
+template <class S, class M, class Mapping = NaturalMapping, class ExecSpace, class PV, class SV>
 void advance(const ExecSpace& exec, const PV& params, const SV& state, double t0, double dt,
              std::int64_t first, std::int64_t steps) {
   static_assert(Kokkos::SpaceAccessibility<ExecSpace, typename SV::memory_space>::accessible,
@@ -180,7 +182,7 @@ void advance(const ExecSpace& exec, const PV& params, const SV& state, double t0
     throw std::invalid_argument(std::string("pint::kernels::advance: views do not fit system ") +
                                 S::name());
   }
-  constexpr int B = lanes<ExecSpace>();
+  constexpr int B = lanes<ExecSpace, Mapping>();
   const auto members = static_cast<std::int64_t>(state.extent(0));
   const std::int64_t blocks = (members + B - 1) / B;
   Kokkos::parallel_for(
@@ -195,11 +197,11 @@ void advance(const ExecSpace& exec, const PV& params, const SV& state, double t0
 
 namespace Impl {
 // One launch per span of save points (see advance_block_saving).
-template <class S, class M, class ExecSpace, class PV, class SV, class Map, class RV>
+template <class S, class M, class Mapping, class ExecSpace, class PV, class SV, class Map, class RV>
 void advance_saving(const ExecSpace& exec, const PV& params, const SV& state, double t0, double dt,
                     std::int64_t n, std::int64_t m, std::int64_t first, std::int64_t count,
                     const Map& map, const RV& rows) {
-  constexpr int B = lanes<ExecSpace>();
+  constexpr int B = lanes<ExecSpace, Mapping>();
   const auto members = static_cast<std::int64_t>(state.extent(0));
   Kokkos::parallel_for(
       "pint::kernels::advance_saving",
@@ -278,7 +280,8 @@ RowMap<Kokkos::View<std::int64_t*, typename RV::memory_space>> row_map(const Exe
 // `cancel`, when given, is asked between pieces of the work (every save chunk,
 // or every n/16 steps without saving); when it returns true the propagation
 // stops, the sink's solve is abandoned, and propagate returns false.
-template <class S, class M, class ExecSpace, class PV, class SV>
+// `Mapping`: members per work item (lanes.hpp), the backend's own by default.
+template <class S, class M, class Mapping = NaturalMapping, class ExecSpace, class PV, class SV>
 bool propagate(const ExecSpace& exec, const PV& params, const SV& state, double t0, double t1,
                std::int64_t n, const SaveRequest<typename SV::memory_space>* save = nullptr,
                const std::function<bool()>* cancel = nullptr) {
@@ -289,7 +292,7 @@ bool propagate(const ExecSpace& exec, const PV& params, const SV& state, double 
     const std::int64_t piece = cancel ? std::max<std::int64_t>(1, (n + 15) / 16) : n;
     for (std::int64_t first = 0; first < n; first += piece) {
       if (cancel && (*cancel)()) return false;
-      advance<S, M>(exec, params, state, t0, dt, first, std::min(piece, n - first));
+      advance<S, M, Mapping>(exec, params, state, t0, dt, first, std::min(piece, n - first));
       exec.fence();
     }
     return true;
@@ -339,11 +342,11 @@ bool propagate(const ExecSpace& exec, const PV& params, const SV& state, double 
       }
       HostRows rows(span.rows, static_cast<size_t>(span.count), members, S::dim);
       if constexpr (gather_to_host) {
-        Impl::advance_saving<S, M>(exec, params, state, t0, dt, n, solve.save_every, s, span.count,
-                                   map, rows);
+        Impl::advance_saving<S, M, Mapping>(exec, params, state, t0, dt, n, solve.save_every, s,
+                                            span.count, map, rows);
       } else {
-        Impl::advance_saving<S, M>(exec, params, state, t0, dt, n, solve.save_every, s, span.count,
-                                   map, device_rows);
+        Impl::advance_saving<S, M, Mapping>(exec, params, state, t0, dt, n, solve.save_every, s,
+                                            span.count, map, device_rows);
         const auto filled_rows = std::make_pair(size_t{0}, static_cast<size_t>(span.count));
         Kokkos::deep_copy(exec, rows,
                           Kokkos::subview(device_rows, filled_rows, Kokkos::ALL, Kokkos::ALL));
@@ -372,21 +375,21 @@ bool propagate(const ExecSpace& exec, const PV& params, const SV& state, double 
 }
 
 // Convenience overloads on the default execution space instance.
-template <class S, class M, class PV, class SV>
+template <class S, class M, class Mapping = NaturalMapping, class PV, class SV>
 bool propagate(const PV& params, const SV& state, double t0, double t1, std::int64_t n,
                const SaveRequest<typename SV::memory_space>* save = nullptr) {
-  return propagate<S, M>(typename SV::execution_space(), params, state, t0, t1, n, save);
+  return propagate<S, M, Mapping>(typename SV::execution_space(), params, state, t0, t1, n, save);
 }
 
 // Run-time method choice.
-template <class S, class ExecSpace, class PV, class SV>
+template <class S, class Mapping = NaturalMapping, class ExecSpace, class PV, class SV>
 bool propagate(const ExecSpace& exec, Method method, const PV& params, const SV& state, double t0,
                double t1, std::int64_t n,
                const SaveRequest<typename SV::memory_space>* save = nullptr,
                const std::function<bool()>* cancel = nullptr) {
   check_method<S>(method);
   return with_method(method, [&](auto m) {
-    return propagate<S, decltype(m)>(exec, params, state, t0, t1, n, save, cancel);
+    return propagate<S, decltype(m), Mapping>(exec, params, state, t0, t1, n, save, cancel);
   });
 }
 

@@ -130,8 +130,9 @@ struct Boundary {
 
 // Runs parareal for members [ensemble.begin, ensemble.begin + size) of an
 // ensemble over the time points `times` (N + 1 boundaries). Collective over
-// dec.world(). `ensemble.state` is left unchanged.
-template <class System, class ExecSpace, class MemorySpace>
+// dec.world(). `ensemble.state` is left unchanged. `Mapping`: members per work
+// item of the propagations (pint/kernels/lanes.hpp), the backend's own by default.
+template <class System, class Mapping = kernels::NaturalMapping, class ExecSpace, class MemorySpace>
 Result solve(const ExecSpace& exec, const Decomposition& dec,
              const core::EnsembleBlock<MemorySpace>& ensemble, const std::vector<double>& times,
              const Options& opt) {
@@ -235,8 +236,9 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
       const double t = clock();
       copy(dst, input(i));
       const int n = a + i;
-      kernels::propagate<System>(exec, opt.coarse.method, ensemble.params, dst, times[n],
-                                 times[n + 1], opt.coarse.steps_for(times[n], times[n + 1]));
+      kernels::propagate<System, Mapping>(exec, opt.coarse.method, ensemble.params, dst, times[n],
+                                          times[n + 1],
+                                          opt.coarse.steps_for(times[n], times[n + 1]));
       const double dt = clock() - t;
       tm.coarse += dt;
       coarse_time += dt;
@@ -394,13 +396,13 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
           d.local_members = save_count;
           d.ensemble_size = dec.members();
           save.rows = save_rows;
-          done = kernels::propagate<System>(exec, opt.fine.method, ensemble.params, fine[i],
-                                            times[n], times[n + 1], steps, &save,
-                                            collective_sink ? nullptr : &cancel);
+          done = kernels::propagate<System, Mapping>(exec, opt.fine.method, ensemble.params,
+                                                     fine[i], times[n], times[n + 1], steps, &save,
+                                                     collective_sink ? nullptr : &cancel);
         } else {
-          done =
-              kernels::propagate<System>(exec, opt.fine.method, ensemble.params, fine[i], times[n],
-                                         times[n + 1], steps, nullptr, k >= 2 ? &cancel : nullptr);
+          done = kernels::propagate<System, Mapping>(exec, opt.fine.method, ensemble.params,
+                                                     fine[i], times[n], times[n + 1], steps,
+                                                     nullptr, k >= 2 ? &cancel : nullptr);
         }
         const double dt = clock() - t;
         tm.fine += dt;
@@ -503,7 +505,7 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
 // The fine propagator alone, slice after slice: the sequential reference.
 // Returns the state at every boundary T_1..T_N (N x members x dim, row-major).
 // Runs on one rank's members; no communication.
-template <class System, class ExecSpace, class MemorySpace>
+template <class System, class Mapping = kernels::NaturalMapping, class ExecSpace, class MemorySpace>
 std::vector<double> solve_sequential(const ExecSpace& exec,
                                      const core::EnsembleBlock<MemorySpace>& ensemble,
                                      const std::vector<double>& times, const Propagator& fine,
@@ -525,11 +527,11 @@ std::vector<double> solve_sequential(const ExecSpace& exec,
       save.solve.t1 = times[n + 1];
       save.solve.n = steps;
       save.rows = kernels::saved_rows<MemorySpace>(save.solve, ensemble.begin);
-      kernels::propagate<System>(exec, fine.method, ensemble.params, y, times[n], times[n + 1],
-                                 steps, &save);
+      kernels::propagate<System, Mapping>(exec, fine.method, ensemble.params, y, times[n],
+                                          times[n + 1], steps, &save);
     } else {
-      kernels::propagate<System>(exec, fine.method, ensemble.params, y, times[n], times[n + 1],
-                                 steps);
+      kernels::propagate<System, Mapping>(exec, fine.method, ensemble.params, y, times[n],
+                                          times[n + 1], steps);
     }
     core::append_rows(y, out);
   }
