@@ -546,7 +546,7 @@ int main(int argc, char** argv) {
   add("kernel_into_memory", kernel_into_memory);
   add("kernel_into_sink", kernel_into_sink);
   for (const auto& [name, fn] :
-       {std::pair{"write_pair", write_pair}, std::pair{"kernel_overlap", kernel_overlap}}) {
+       {std::pair{"write_pair", &write_pair}, std::pair{"kernel_overlap", &kernel_overlap}}) {
     benchmark::RegisterBenchmark(name, fn)
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime()

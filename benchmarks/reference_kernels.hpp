@@ -8,7 +8,7 @@
 
 // The hand loops ask for vectors with `omp simd` (-fopenmp-simd); nvcc's front end
 // does not know the pragma, and these host loops are no GPU reference anyway.
-#if defined(__CUDACC__) || defined(__HIPCC__)
+#if defined(__CUDACC__) || defined(__HIP__) || defined(__HIPCC__)
 #define PINT_BENCH_OMP_SIMD
 #else
 #define PINT_BENCH_OMP_SIMD _Pragma("omp simd")

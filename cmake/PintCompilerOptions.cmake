@@ -23,6 +23,10 @@ if(Kokkos_ENABLE_CUDA)
   # Kokkos' launcher compiles with nvcc_wrapper; Kokkos-free targets get the host
   # compiler and never see them.
   set(PINT_CONTRACTION_OPTIONS --fmad=false -ffp-contract=off)
+elseif(Kokkos_ENABLE_HIP)
+  # hipcc (Clang): no -fopenmp-simd, which makes ROCm 5.2's device link ask for the
+  # OpenMP device runtime (__kmpc_alloc_shared) in kernels with local arrays.
+  set(PINT_CONTRACTION_OPTIONS -ffp-contract=off)
 elseif(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang|IntelLLVM")
   set(PINT_CONTRACTION_OPTIONS -ffp-contract=off -fopenmp-simd)
 endif()
