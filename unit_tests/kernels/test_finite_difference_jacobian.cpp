@@ -1,5 +1,6 @@
 // Systems without jacobian(): the implicit methods use central finite
 // differences of rhs() and keep their orders; a system that opts out is refused.
+#include "pint/core/ensemble.hpp"
 #include "pint/core/system_traits.hpp"
 #include "pint/core/systems.hpp"
 #include "pint/kernels/propagate.hpp"
