@@ -19,8 +19,7 @@ void add_systems(std::vector<SystemInfo> added) {
   auto& all = registry();
   for (auto& s : added) {
     if (s.name.empty() || s.name.find_first_of(" \t\n=,") != std::string::npos) {
-      throw std::invalid_argument("pint: a system's name() must be one word, got '" + s.name +
-                                  "'");
+      throw std::invalid_argument("pint: a system's name() must be one word, got '" + s.name + "'");
     }
     for (const auto& known : all) {
       if (known.name == s.name) {
@@ -33,7 +32,9 @@ void add_systems(std::vector<SystemInfo> added) {
   }
 }
 
-const std::vector<SystemInfo>& systems() { return registry(); }
+const std::vector<SystemInfo>& systems() {
+  return registry();
+}
 
 std::string system_names() {
   std::string names;

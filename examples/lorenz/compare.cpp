@@ -47,13 +47,13 @@ int main(int argc, char** argv) {
     for (size_t k = 0; k < a.data.size(); ++k)
       differing += std::memcmp(&a.data[k], &b.data[k], sizeof(double)) != 0;
   }
-  std::printf("trajectories: %lld saved steps x %lld members x %lld, t = %g .. %g; %s (%lld of "
-              "%zu values differ)\n",
-              static_cast<long long>(a.steps), static_cast<long long>(a.saved_members()),
-              static_cast<long long>(a.dim), a.times.empty() ? 0.0 : a.times.front(),
-              a.times.empty() ? 0.0 : a.times.back(),
-              identical ? "identical bit for bit" : "DIFFERENT", static_cast<long long>(differing),
-              a.data.size());
+  std::printf(
+      "trajectories: %lld saved steps x %lld members x %lld, t = %g .. %g; %s (%lld of "
+      "%zu values differ)\n",
+      static_cast<long long>(a.steps), static_cast<long long>(a.saved_members()),
+      static_cast<long long>(a.dim), a.times.empty() ? 0.0 : a.times.front(),
+      a.times.empty() ? 0.0 : a.times.back(), identical ? "identical bit for bit" : "DIFFERENT",
+      static_cast<long long>(differing), a.data.size());
   failures += identical ? 0 : 1;
 
   // rho < 1: the origin is globally stable; |y| falls by orders of magnitude.

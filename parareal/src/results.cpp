@@ -19,11 +19,11 @@ std::vector<double> pack(const Decomposition& dec, const Result& r, int dim,
   const auto local = static_cast<size_t>(me - mb);
   const size_t row = local * static_cast<size_t>(dim);
   if (initial_rows.size() != row) {
-    throw std::invalid_argument(
-        "pint::parareal::gather_boundaries: initial_rows holds " +
-        std::to_string(initial_rows.size()) + " values, expected this rank's " +
-        std::to_string(local) + " members x " + std::to_string(dim) +
-        " (pass the ensemble block that was solved)");
+    throw std::invalid_argument("pint::parareal::gather_boundaries: initial_rows holds " +
+                                std::to_string(initial_rows.size()) +
+                                " values, expected this rank's " + std::to_string(local) +
+                                " members x " + std::to_string(dim) +
+                                " (pass the ensemble block that was solved)");
   }
   if (r.end_states.size() != r.owned_slices.size() * row) {
     throw std::invalid_argument(
@@ -55,9 +55,9 @@ BoundaryStates unpack(const Decomposition& dec, int dim, const std::vector<doubl
   b.slices = dec.slices();
   b.members = dec.members();
   b.dim = dim;
-  b.data.assign(static_cast<size_t>(b.slices + 1) * static_cast<size_t>(b.members) *
-                    static_cast<size_t>(dim),
-                0.0);
+  b.data.assign(
+      static_cast<size_t>(b.slices + 1) * static_cast<size_t>(b.members) * static_cast<size_t>(dim),
+      0.0);
   size_t at = 0;
   while (at < all.size()) {
     const auto mb = static_cast<std::int64_t>(all[at]), me = static_cast<std::int64_t>(all[at + 1]);
@@ -84,9 +84,8 @@ BoundaryStates gather(const Decomposition& dec, const Result& r,
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
   if (root < 0 || root >= size) {
-    throw std::invalid_argument("pint::parareal::gather_boundaries: root " +
-                                std::to_string(root) + " is not a rank of the " +
-                                std::to_string(size) + " ranks");
+    throw std::invalid_argument("pint::parareal::gather_boundaries: root " + std::to_string(root) +
+                                " is not a rank of the " + std::to_string(size) + " ranks");
   }
   // Every rank's dimension: ranks whose result is empty still know it.
   int dim = r.dim;
@@ -100,7 +99,8 @@ BoundaryStates gather(const Decomposition& dec, const Result& r,
     MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, root, comm);
   }
   for (int q = 1; q < size; ++q)
-    displs[static_cast<size_t>(q)] = displs[static_cast<size_t>(q - 1)] + counts[static_cast<size_t>(q - 1)];
+    displs[static_cast<size_t>(q)] =
+        displs[static_cast<size_t>(q - 1)] + counts[static_cast<size_t>(q - 1)];
   const bool receives = everywhere || rank == root;
   std::vector<double> all(receives ? static_cast<size_t>(displs.back() + counts.back()) : 0);
   if (everywhere) {

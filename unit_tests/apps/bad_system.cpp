@@ -10,9 +10,15 @@ struct Incomplete {
 #endif
   static constexpr int num_params = 1;
   static constexpr int num_coefs = 1;
-  static const char* name() { return "incomplete"; }
-  static const char* param_name(int) { return "a"; }
-  static const char* state_name(int i) { return i == 0 ? "x" : "v"; }
+  static const char* name() {
+    return "incomplete";
+  }
+  static const char* param_name(int) {
+    return "a";
+  }
+  static const char* state_name(int i) {
+    return i == 0 ? "x" : "v";
+  }
   KOKKOS_INLINE_FUNCTION static pint::core::Vec<1> coefficients(const pint::core::Vec<1>& p) {
     return p;
   }

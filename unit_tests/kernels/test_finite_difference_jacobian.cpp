@@ -47,7 +47,8 @@ static_assert(core::has_jacobian_v<core::VanDerPol>);
 static_assert(core::has_any_jacobian_v<VanDerPolNoJacobian>);
 static_assert(!core::has_any_jacobian_v<VanDerPolNoDerivatives>);
 static_assert(!core::is_linear_v<VanDerPolNoJacobian> && core::is_linear_v<core::Oscillator>);
-static_assert(core::rhs_flops_v<VanDerPolNoJacobian> == 0 && core::rhs_flops_v<core::Oscillator> == 3);
+static_assert(core::rhs_flops_v<VanDerPolNoJacobian> == 0 &&
+              core::rhs_flops_v<core::Oscillator> == 3);
 
 // Members mu = 0.5, 1, 2 from (2, 0), advanced n steps over [0, T] by method M.
 template <class System, class M>
@@ -102,8 +103,8 @@ void expect_order_without_jacobian(double expected, std::int64_t n0) {
 
 TEST(TEST_CATEGORY, finite_difference_jacobian_matches_the_analytic_one) {
   const core::Vec<1> c{{1.5}};
-  for (const auto& y : {core::Vec<2>{{2.0, 0.0}}, core::Vec<2>{{-0.7, 1.3}},
-                        core::Vec<2>{{1e-3, -40.0}}}) {
+  for (const auto& y :
+       {core::Vec<2>{{2.0, 0.0}}, core::Vec<2>{{-0.7, 1.3}}, core::Vec<2>{{1e-3, -40.0}}}) {
     double fd[2][2], exact[2][2];
     core::finite_difference_jacobian<VanDerPolNoJacobian>(c, 0.0, y, fd);
     core::VanDerPol::jacobian(c, 0.0, y, exact);

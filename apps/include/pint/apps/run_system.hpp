@@ -5,12 +5,13 @@
 // (system_entry.hpp, pint_add_cli()).
 #pragma once
 
-#include "run.hpp"
 #include "collective.hpp"
 #include "galaxy_output.hpp"
 #include "info.hpp"
 #include "output_dir.hpp"
 #include "pint/core/ensemble.hpp"
+#include "pint/core/galaxy.hpp"
+#include "pint/core/systems.hpp"
 #include "pint/io/file_names.hpp"
 #include "pint/io/run_file.hpp"
 #include "pint/io/stitch.hpp"
@@ -18,8 +19,7 @@
 #include "pint/parareal/solver.hpp"
 #include "report.hpp"
 #include "resume.hpp"
-#include "pint/core/galaxy.hpp"
-#include "pint/core/systems.hpp"
+#include "run.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -108,8 +108,9 @@ inline std::unique_ptr<io::Hdf5TrajectorySink> make_sink(const RunConfig& cfg, M
 }
 
 // Rank 0 gets, for every slice, the iteration of its final file.
-inline std::vector<int> gather_slice_iterations(MPI_Comm comm, int slices, const std::vector<int>& owned,
-                                         const std::vector<int>& iterations) {
+inline std::vector<int> gather_slice_iterations(MPI_Comm comm, int slices,
+                                                const std::vector<int>& owned,
+                                                const std::vector<int>& iterations) {
   std::vector<int> mine;  // pairs (slice, iteration)
   for (size_t i = 0; i < owned.size(); ++i) {
     mine.push_back(owned[i]);
@@ -126,8 +127,8 @@ inline std::vector<int> gather_slice_iterations(MPI_Comm comm, int slices, const
 // a time rank's slices are contiguous and it writes their end boundaries (time
 // rank 0 also boundary 0); with several, time rank 0 of each member block
 // gathers its block's boundaries and writes them all.
-inline io::RunRecord parareal_boundaries(const parareal::Decomposition& dec, const parareal::Result& r,
-                                  const std::vector<double>& y0) {
+inline io::RunRecord parareal_boundaries(const parareal::Decomposition& dec,
+                                         const parareal::Result& r, const std::vector<double>& y0) {
   io::RunRecord rec;
   const auto [mb, me] = dec.member_range();
   const size_t row = y0.size();
@@ -288,7 +289,7 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
 
 // Rank 0: removes every file of a slice but its final one.
 inline void remove_superseded(const std::string& dir, const std::vector<double>& times,
-                       const std::vector<int>& final_iteration) {
+                              const std::vector<int>& final_iteration) {
   std::map<std::string, int> slice_of;  // "-{t0}-{t1}.h5" -> slice
   for (size_t n = 0; n + 1 < times.size(); ++n) {
     const std::string name = io::fine_file_name(0, times[n], times[n + 1]);

@@ -62,8 +62,8 @@ struct has_num_params<
 template <class S, class = void>
 struct has_num_coefs : std::false_type {};
 template <class S>
-struct has_num_coefs<
-    S, std::enable_if_t<std::is_integral_v<std::remove_cv_t<decltype(S::num_coefs)>>>>
+struct has_num_coefs<S,
+                     std::enable_if_t<std::is_integral_v<std::remove_cv_t<decltype(S::num_coefs)>>>>
     : std::bool_constant<(S::num_coefs > 0)> {};
 
 template <class S, class = void>
@@ -91,25 +91,28 @@ struct has_state_name<
 template <class S, class = void>
 struct has_coefficients : std::false_type {};
 template <class S>
-struct has_coefficients<S, std::enable_if_t<std::is_same_v<
-                               decltype(S::coefficients(std::declval<const Vec<S::num_params>&>())),
-                               Vec<S::num_coefs>>>> : std::true_type {};
+struct has_coefficients<
+    S,
+    std::enable_if_t<std::is_same_v<
+        decltype(S::coefficients(std::declval<const Vec<S::num_params>&>())), Vec<S::num_coefs>>>>
+    : std::true_type {};
 
 template <class S, class = void>
 struct has_rhs : std::false_type {};
 template <class S>
-struct has_rhs<S, std::enable_if_t<std::is_same_v<
-                      decltype(S::rhs(std::declval<const Vec<S::num_coefs>&>(), 0.0,
-                                      std::declval<const Vec<S::dim>&>())),
-                      Vec<S::dim>>>> : std::true_type {};
+struct has_rhs<
+    S, std::enable_if_t<std::is_same_v<decltype(S::rhs(std::declval<const Vec<S::num_coefs>&>(),
+                                                       0.0, std::declval<const Vec<S::dim>&>())),
+                                       Vec<S::dim>>>> : std::true_type {};
 
 template <class S, class = void>
 struct has_jacobian : std::false_type {};
 template <class S>
-struct has_jacobian<S, std::void_t<decltype(S::jacobian(std::declval<const Vec<S::num_coefs>&>(),
-                                                        0.0, std::declval<const Vec<S::dim>&>(),
-                                                        std::declval<double (&)[S::dim][S::dim]>()))>>
-    : std::true_type {};
+struct has_jacobian<S,
+                    std::void_t<decltype(S::jacobian(std::declval<const Vec<S::num_coefs>&>(), 0.0,
+                                                     std::declval<const Vec<S::dim>&>(),
+                                                     std::declval<double (&)[S::dim][S::dim]>()))>>
+    : std::true_type{};
 
 // Optional constants: the system's value, else the default.
 template <class S, class = void>
@@ -182,8 +185,7 @@ constexpr bool check_system() {
   if constexpr (dim && params && coefs) {
     constexpr bool name = Impl::has_name<S>::value, pname = Impl::has_param_name<S>::value,
                    sname = Impl::has_state_name<S>::value,
-                   coefficients = Impl::has_coefficients<S>::value,
-                   rhs = Impl::has_rhs<S>::value;
+                   coefficients = Impl::has_coefficients<S>::value, rhs = Impl::has_rhs<S>::value;
     static_assert(name,
                   "pint: this system has no 'static const char* name()': the name users type "
                   "after --system (see pint/core/system_traits.hpp)");

@@ -13,10 +13,10 @@
 namespace pint::io {
 
 struct Trajectory {
-  std::vector<double> times;            // saved time points (steps)
-  std::vector<std::int64_t> members;    // global index of every saved member
+  std::vector<double> times;          // saved time points (steps)
+  std::vector<std::int64_t> members;  // global index of every saved member
   std::int64_t steps = 0, dim = 0;
-  std::vector<double> data;             // steps x members x dim, row-major
+  std::vector<double> data;  // steps x members x dim, row-major
 
   std::int64_t saved_members() const { return static_cast<std::int64_t>(members.size()); }
   // Component c of the member at position i of `members`, at saved time point s.

@@ -282,5 +282,4 @@ void check_method(Method m) {
   }
 }
 
-
 }  // namespace pint::kernels
