@@ -18,7 +18,7 @@ $launch 2 "$cli" info | tee "$scratch/info.txt"
 grep -q "^systems: oscillator vanderpol galaxy lorenz$" "$scratch/info.txt"
 
 # 43 members, rho = 0, 0.5, ..., 21; 6 slices of [0, 30]; RK4 fine h = 0.01,
-# one RK4 step per 0.1 coarse; tolerance 0: parareal runs to k = N = 6.
+# RK4 coarse h = 0.05; tolerance 0: parareal runs to k = N = 6.
 common=(--config "$src/lorenz.toml" --t1 30 --slices 6 --no-plots --quiet)
 $launch 2 "$cli" run "${common[@]}" --tolerance 0 --output "$scratch/parareal"
 $launch 2 "$cli" run "${common[@]}" --sequential --output "$scratch/sequential"
