@@ -14,12 +14,8 @@
 #include <string>
 #include <vector>
 
-namespace {
-
-using namespace pint;
-using Mem = test::TEST_MEMSPACE;
-using Exec = test::TEST_EXECSPACE;
-using View2 = Kokkos::View<double**, Kokkos::LayoutLeft, Mem>;
+// Outside the unnamed namespace: nvcc warns about its unused static members.
+namespace fd_test {
 
 // Van der Pol as a user would write it without its Jacobian.
 struct VanDerPolNoJacobian {
@@ -29,10 +25,12 @@ struct VanDerPolNoJacobian {
   static const char* name() { return "vanderpol-fd"; }
   static const char* param_name(int) { return "mu"; }
   static const char* state_name(int i) { return i == 0 ? "x" : "v"; }
-  KOKKOS_INLINE_FUNCTION static core::Vec<1> coefficients(const core::Vec<1>& p) { return p; }
-  KOKKOS_INLINE_FUNCTION static core::Vec<2> rhs(const core::Vec<1>& c, double t,
-                                                 const core::Vec<2>& y) {
-    return core::VanDerPol::rhs(c, t, y);
+  KOKKOS_INLINE_FUNCTION static pint::core::Vec<1> coefficients(const pint::core::Vec<1>& p) {
+    return p;
+  }
+  KOKKOS_INLINE_FUNCTION static pint::core::Vec<2> rhs(const pint::core::Vec<1>& c, double t,
+                                                       const pint::core::Vec<2>& y) {
+    return pint::core::VanDerPol::rhs(c, t, y);
   }
 };
 
@@ -40,6 +38,17 @@ struct VanDerPolNoJacobian {
 struct VanDerPolNoDerivatives : VanDerPolNoJacobian {
   static constexpr bool finite_difference_jacobian = false;
 };
+
+}  // namespace fd_test
+
+namespace {
+
+using namespace pint;
+using Mem = test::TEST_MEMSPACE;
+using Exec = test::TEST_EXECSPACE;
+using View2 = Kokkos::View<double**, Kokkos::LayoutLeft, Mem>;
+using fd_test::VanDerPolNoDerivatives;
+using fd_test::VanDerPolNoJacobian;
 
 static_assert(core::is_system_v<VanDerPolNoJacobian>);
 static_assert(!core::has_jacobian_v<VanDerPolNoJacobian>);
