@@ -1,6 +1,8 @@
-// pint's own systems, compiled into the pint::apps library.
+// pint's own systems, compiled into the pint::apps library, and run(): the
+// configured system's run function.
 #include "pint/core/galaxy.hpp"
 #include "pint/core/systems.hpp"
+#include "run.hpp"
 #include "system_entry.hpp"
 
 namespace pint::apps {
@@ -20,6 +22,10 @@ std::vector<SystemInfo> builtin_systems() {
       "component: choose the number of stars with --members and the disc with --seed";
   all.push_back(std::move(galaxy));
   return all;
+}
+
+int run(core::Runtime& runtime, const RunConfig& cfg, const std::string& command_line) {
+  return find_system(cfg.system, "--system").run(runtime, cfg, command_line);
 }
 
 }  // namespace pint::apps
