@@ -1,9 +1,11 @@
 #include "config.hpp"
 
+#include "pint/core/galaxy.hpp"
+#include "pint/core/systems.hpp"
 #include "pint/core/time_grid.hpp"
 #include "pint/io/file_names.hpp"
 #include "pint/kernels/methods.hpp"
-#include "systems.hpp"
+#include "system_list.hpp"
 #include "usage_error.hpp"
 
 #include <algorithm>
@@ -125,6 +127,13 @@ std::vector<NamedValue> named_values(const std::map<std::string, RawValue>& give
   std::vector<NamedValue> out;
   for (size_t i = 0; i < names.size(); ++i) {
     const auto it = given.find(names[i]);
+    if (it == given.end() && i >= defaults.size()) {
+      const bool param = std::string(option) == "--param";
+      throw UsageError(std::string(option) + " " + names[i],
+                       system + " has no default for it: give " + option + " " + names[i] +
+                           "=VALUE, or " + names[i] + " = ... in the file's [" +
+                           (param ? "param" : "initial") + "] table");
+    }
     const RawValue raw = it != given.end() ? it->second : RawValue{number_text(defaults[i]), ""};
     out.push_back(
         parse_distribution(names[i], raw, option_label(std::string(option) + " " + names[i], raw)));

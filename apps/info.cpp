@@ -1,6 +1,7 @@
 #include "info.hpp"
 
 #include "pint/core/build_info.hpp"
+#include "system_list.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -21,6 +22,10 @@ nlohmann::json info_json(const pint::core::Runtime& rt) {
               {"ranks", rt.size()},
               {"thread_level", rt.mpi_thread_level()}};
   j["hdf5"] = {{"version", b.hdf5_version}, {"parallel", b.hdf5_parallel}};
+  nlohmann::json names = nlohmann::json::array();
+  for (const auto& s : systems())
+    names.push_back(s.name);
+  j["systems"] = names;
   nlohmann::json map = nlohmann::json::array();
   for (const auto& p : rt.placements()) {
     map.push_back({{"rank", p.rank},
@@ -47,7 +52,11 @@ void print_info_text(const nlohmann::json& j) {
             << "MPI " << j["mpi"]["library"].get<std::string>() << ", "
             << j["mpi"]["ranks"].get<int>() << " rank(s)\n"
             << "HDF5 " << j["hdf5"]["version"].get<std::string>()
-            << (j["hdf5"]["parallel"].get<bool>() ? " (parallel, MPI-IO)" : " (serial)") << "\n";
+            << (j["hdf5"]["parallel"].get<bool>() ? " (parallel, MPI-IO)" : " (serial)") << "\n"
+            << "systems:";
+  for (const auto& s : j["systems"])
+    std::cout << " " << s.get<std::string>();
+  std::cout << "\n";
   for (const auto& r : j["ranks"]) {
     const int dev = r["device"].get<int>();
     std::cout << "rank " << r["rank"].get<int>() << ": host " << r["host"].get<std::string>()

@@ -1,5 +1,6 @@
 #include "settings.hpp"
 
+#include "system_list.hpp"
 #include "usage_error.hpp"
 
 #include <toml++/toml.h>
@@ -12,7 +13,7 @@ using Kind = Setting::Kind;
 
 const std::vector<Setting>& run_settings() {
   static const std::vector<Setting> table = {
-      {"system", Kind::text, "NAME", "oscillator", "System: oscillator, vanderpol or galaxy"},
+      {"system", Kind::text, "NAME", "oscillator", "System"},
       {"members", Kind::integer, "M", "1", "Ensemble members"},
       {"seed", Kind::integer, "S", "0", "Seed of the random:LO:HI draws"},
       {"t0", Kind::number, "T", "0", "Start time"},
@@ -53,12 +54,39 @@ std::string option_label(const std::string& option, const RawValue& value) {
   return value.from_file() ? option + " (" + value.origin + ")" : option;
 }
 
+namespace {
+
+// "[oscillator: omega0=1 zeta=0.5; vanderpol: mu=1; lorenz: rho (no default)]"
+std::string defaults_help(bool params) {
+  std::string out;
+  for (const auto& s : systems()) {
+    const auto& names = params ? s.params : s.states;
+    const auto& values = params ? s.default_params : s.default_initial;
+    if (!params && !s.fixed_initial.empty()) continue;
+    std::string item = s.name + ":";
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (i < values.size()) {
+        char text[64];
+        std::snprintf(text, sizeof(text), " %s=%g", names[i].c_str(), values[i]);
+        item += text;
+      } else {
+        item += " " + names[i] + " (no default)";
+      }
+    }
+    out += (out.empty() ? "[" : "; ") + item;
+  }
+  return out.empty() ? out : out + "]";
+}
+
+}  // namespace
+
 void add_run_options(CLI::App& run, RunFlags& flags) {
   run.add_option("--config", flags.config, "TOML file of settings (options given here win)")
       ->type_name("FILE");
   for (const Setting& s : run_settings()) {
     const std::string name = s.name;
     std::string help = s.help;
+    if (name == "system") help += ": " + system_names();
     if (*s.fallback && s.kind != Kind::flag) help += " [default: " + std::string(s.fallback) + "]";
     if (s.kind == Kind::flag) {
       flags.options[name] = run.add_flag("--" + name, flags.flags[name], help);
@@ -69,7 +97,7 @@ void add_run_options(CLI::App& run, RunFlags& flags) {
     }
     if (name == "system") {
       const auto add_list = [&](const char* option, std::vector<std::string>& to,
-                                const char* text) {
+                                const std::string& text) {
         flags.options[option + 2] = run.add_option(option, to, text)
                                         ->type_name("NAME=VALUE")
                                         ->expected(1)
@@ -77,10 +105,10 @@ void add_run_options(CLI::App& run, RunFlags& flags) {
       };
       add_list("--param", flags.params,
                "A parameter (repeatable): VALUE, linspace:FIRST:LAST or random:LO:HI over the "
-               "members [oscillator: omega0=1 zeta=0.5; vanderpol: mu=1]");
+               "members " +
+                   defaults_help(true));
       add_list("--initial", flags.initial,
-               "An initial component (repeatable), values as --param "
-               "[oscillator: q=1 p=0; vanderpol: x=2 v=0]");
+               "An initial component (repeatable), values as --param " + defaults_help(false));
     }
   }
   run.add_flag("--overwrite", flags.overwrite,

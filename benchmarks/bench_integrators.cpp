@@ -9,6 +9,7 @@
 #include "pint/kernels/propagate.hpp"
 
 #include "bench_context.hpp"
+#include "lorenz.hpp"  // examples/lorenz: a user's system
 #include "reference_kernels.hpp"
 
 #include <benchmark/benchmark.h>
@@ -158,6 +159,46 @@ void sizes(benchmark::internal::Benchmark* b) {
     b->Arg(m);
   b->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(0.5);
 }
+
+// The Lorenz ensemble (examples/lorenz/lorenz.hpp, written as a user writes a
+// system; the ensemble benchmark of GPU ODE solvers): sigma = 10, beta = 8/3,
+// rho = linspace(0, 21), y0 = (1, 0, 0), RK4 with h = 1e-3. Flops per member
+// step: 4 rhs() x 8 + 13 x 3 = 71 (RK4::flops<Lorenz>(), the FMA counted as 2).
+void BM_lorenz_rk4(benchmark::State& state) {
+  const std::int64_t members = state.range(0);
+  core::EnsembleSpec spec;
+  spec.members = members;
+  spec.params = {core::Distribution::constant(10.0), core::Distribution::linspace(0.0, 21.0),
+                 core::Distribution::constant(8.0 / 3.0)};
+  spec.initial = {core::Distribution::constant(1.0), core::Distribution::constant(0.0),
+                  core::Distribution::constant(0.0)};
+  auto ens = core::make_ensemble<Lorenz, Exec::memory_space>(spec, 0, members);
+  constexpr int flops = kernels::RK4::flops<Lorenz>();
+  static_assert(flops == 71, "RK4 on Lorenz: 4 x 8 + 13 x 3 flops per step");
+  const std::int64_t steps = steps_for_work(members, flops);
+  double seconds = 0;
+  std::int64_t first = 0;
+  for (auto _ : state) {
+    Exec().fence();
+    Kokkos::Timer timer;
+    kernels::advance<Lorenz, kernels::RK4>(Exec(), ens.params, ens.state, 0.0, 1e-3, first, steps);
+    Exec().fence();
+    const double t = timer.seconds();
+    state.SetIterationTime(t);
+    seconds += t;
+    first += steps;
+  }
+  report(state, seconds, static_cast<double>(members) * steps * state.iterations(), flops,
+         measured_peak());
+  state.counters["flops_per_step"] = flops;
+  state.counters["steps"] = static_cast<double>(steps);
+}
+BENCHMARK(BM_lorenz_rk4)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(0.5);
 
 BENCHMARK(BM_fp64_peak)->Iterations(1);
 BENCHMARK_TEMPLATE(BM_oscillator, kernels::ForwardEuler)->Apply(sizes);

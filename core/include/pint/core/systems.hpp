@@ -1,4 +1,5 @@
-// ODE systems y' = f(t, y) for ensembles. A system is a small struct:
+// pint's own ODE systems y' = f(t, y) for ensembles. A system is a small struct
+// (the contract, with what is optional and its defaults: system_traits.hpp):
 //
 //   static constexpr int dim;          components of the state
 //   static constexpr int num_params;   per-member parameters (stored in a View)
@@ -18,6 +19,7 @@
 #pragma once
 
 #include "pint/core/compat.hpp"
+#include "pint/core/system_traits.hpp"
 #include "pint/core/vec.hpp"
 
 namespace pint::core {
@@ -216,5 +218,8 @@ struct Galaxy {
       }
   }
 };
+
+static_assert(check_system<Oscillator>() && check_system<VanDerPol>() && check_system<Kepler>() &&
+              check_system<Galaxy>());
 
 }  // namespace pint::core

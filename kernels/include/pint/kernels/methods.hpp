@@ -11,6 +11,7 @@
 #pragma once
 
 #include "pint/core/compat.hpp"
+#include "pint/core/system_traits.hpp"
 #include "pint/core/vec.hpp"
 
 #include <stdexcept>
@@ -26,7 +27,7 @@ struct ForwardEuler {
   static const char* name() { return "euler"; }
   template <class S>
   static constexpr int flops() {
-    return S::rhs_flops + 2 * S::dim;
+    return core::rhs_flops_v<S> + 2 * S::dim;
   }
   template <class S>
   KOKKOS_FORCEINLINE_FUNCTION static void step(const Vec<S::num_coefs>& c, double t, double h,
@@ -43,7 +44,7 @@ struct Heun {
   static const char* name() { return "heun"; }
   template <class S>
   static constexpr int flops() {
-    return 2 * S::rhs_flops + 5 * S::dim;
+    return 2 * core::rhs_flops_v<S> + 5 * S::dim;
   }
   template <class S>
   KOKKOS_FORCEINLINE_FUNCTION static void step(const Vec<S::num_coefs>& c, double t, double h,
@@ -65,7 +66,7 @@ struct RK4 {
   static const char* name() { return "rk4"; }
   template <class S>
   static constexpr int flops() {
-    return 4 * S::rhs_flops + 13 * S::dim;  // 38 for the oscillator
+    return 4 * core::rhs_flops_v<S> + 13 * S::dim;  // 38 for the oscillator
   }
   template <class S>
   KOKKOS_FORCEINLINE_FUNCTION static void step(const Vec<S::num_coefs>& c, double t, double h,
@@ -128,7 +129,7 @@ KOKKOS_FORCEINLINE_FUNCTION void theta_step(const Vec<S::num_coefs>& c, double t
                                             Vec<S::dim>& y) {
   constexpr int D = S::dim;
   constexpr double theta = ThetaTimes2 * 0.5;
-  constexpr int iterations = S::linear ? 1 : 4;
+  constexpr int iterations = core::is_linear_v<S> ? 1 : 4;
   Vec<D> z = y;
   for (int it = 0; it < iterations; ++it) {
     Vec<D> m;
@@ -136,7 +137,7 @@ KOKKOS_FORCEINLINE_FUNCTION void theta_step(const Vec<S::num_coefs>& c, double t
       m[i] = theta == 1.0 ? z[i] : 0.5 * (y[i] + z[i]);
     const Vec<D> f = S::rhs(c, t + theta * h, m);
     double J[D][D];
-    S::jacobian(c, t + theta * h, m, J);
+    core::jacobian<S>(c, t + theta * h, m, J);  // the system's, else finite differences
     double A[D][D];
     Vec<D> g;  // -residual: y + h f(m) - z
     for (int i = 0; i < D; ++i) {
@@ -189,7 +190,7 @@ struct Leapfrog {
   template <class S>
   KOKKOS_FORCEINLINE_FUNCTION static void step(const Vec<S::num_coefs>& c, double t, double h,
                                                Vec<S::dim>& y) {
-    if constexpr (S::separable) {
+    if constexpr (core::is_separable_v<S>) {
       constexpr int H = S::dim / 2;
       const double h2 = 0.5 * h;
       Vec<H> q, v;
@@ -256,21 +257,29 @@ decltype(auto) with_method(Method m, F&& f) {
   return f(BackwardEuler{});
 }
 
+inline const char* method_name(Method m) {
+  return with_method(m, [](auto method) { return decltype(method)::name(); });
+}
+
 // Throws std::invalid_argument when system S cannot use method m (leapfrog needs
-// a separable system).
+// a separable system; the implicit methods a Jacobian, the system's or finite
+// differences).
 template <class S>
 void check_method(Method m) {
-  if (m == Method::leapfrog && !S::separable) {
+  if ((m == Method::implicit_midpoint || m == Method::backward_euler) &&
+      !core::has_any_jacobian_v<S>) {
+    throw std::invalid_argument(std::string("method '") + method_name(m) + "' needs df/dy; " +
+                                S::name() +
+                                " has no jacobian() and sets finite_difference_jacobian = false: "
+                                "choose euler, heun or rk4, or give the system a jacobian()");
+  }
+  if (m == Method::leapfrog && !core::is_separable_v<S>) {
     throw std::invalid_argument(std::string("method 'leapfrog' needs a separable system (y = "
                                             "(positions, velocities)); ") +
                                 S::name() +
                                 " is not: choose euler, heun, rk4, implicit-midpoint or "
                                 "backward-euler");
   }
-}
-
-inline const char* method_name(Method m) {
-  return with_method(m, [](auto method) { return decltype(method)::name(); });
 }
 
 }  // namespace pint::kernels

@@ -1,4 +1,6 @@
 // The pint command line: `pint run`, `pint combine`, `pint info`.
+#include "cli.hpp"
+
 #include "commands.hpp"
 #include "pint/core/runtime.hpp"
 #include "settings.hpp"
@@ -7,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 
 namespace {
@@ -101,12 +104,22 @@ int dispatch(pint::core::Runtime& runtime, int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  pint::core::Runtime runtime(argc, argv);
+namespace pint::apps {
+
+int cli_main(int argc, char** argv, std::vector<SystemInfo> added_systems) {
+  try {
+    add_systems(std::move(added_systems));
+  } catch (const std::invalid_argument& e) {  // the program's mistake, not the user's
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
+  core::Runtime runtime(argc, argv);
   try {
     return dispatch(runtime, argc, argv);
   } catch (const UsageError& e) {  // the same on every rank
     if (runtime.rank() == 0) std::fprintf(stderr, "%s\n", e.line().c_str());
-    return pint::apps::usage_exit_code;
+    return usage_exit_code;
   }
 }
+
+}  // namespace pint::apps

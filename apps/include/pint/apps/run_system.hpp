@@ -1,10 +1,17 @@
-#include "run.hpp"
+// `pint run` for one system: the ensemble, the parareal solver (or the fine
+// propagator alone) streaming into the HDF5 sink, then trajectory.h5, run.h5,
+// run.json and the plots. A template on the system, compiled where the system
+// is known: in pint for its own systems, in the user's project for theirs
+// (system_entry.hpp, pint_add_cli()).
+#pragma once
 
 #include "collective.hpp"
 #include "galaxy_output.hpp"
 #include "info.hpp"
 #include "output_dir.hpp"
 #include "pint/core/ensemble.hpp"
+#include "pint/core/galaxy.hpp"
+#include "pint/core/systems.hpp"
 #include "pint/io/file_names.hpp"
 #include "pint/io/run_file.hpp"
 #include "pint/io/stitch.hpp"
@@ -12,7 +19,7 @@
 #include "pint/parareal/solver.hpp"
 #include "report.hpp"
 #include "resume.hpp"
-#include "systems.hpp"
+#include "run.hpp"
 
 #include <cstdio>
 #include <filesystem>
@@ -23,13 +30,13 @@
 
 namespace pint::apps {
 
-namespace {
+namespace Impl {
 
 namespace fs = std::filesystem;
 using Exec = Kokkos::DefaultExecutionSpace;
 using Mem = Exec::memory_space;
 
-parareal::Propagator propagator(const PropagatorConfig& p) {
+inline parareal::Propagator propagator(const PropagatorConfig& p) {
   return {kernels::parse_method(p.method), p.h, p.steps};
 }
 
@@ -50,7 +57,7 @@ ExpectedSolve expected(const RunConfig& cfg, const std::vector<double>& times, i
 }
 
 // Rows [0, members) x dim of a state view, row-major, on the host.
-std::vector<double> host_rows(const Kokkos::View<double**, Kokkos::LayoutLeft, Mem>& state) {
+inline std::vector<double> host_rows(const Kokkos::View<double**, Kokkos::LayoutLeft, Mem>& state) {
   std::vector<double> rows;
   core::append_rows(state, rows);
   return rows;
@@ -91,7 +98,7 @@ class SequentialSink final : public core::TrajectorySink {
 };
 
 // The per-slice files' sink, shared by the ranks of `comm` (member blocks).
-std::unique_ptr<io::Hdf5TrajectorySink> make_sink(const RunConfig& cfg, MPI_Comm comm) {
+inline std::unique_ptr<io::Hdf5TrajectorySink> make_sink(const RunConfig& cfg, MPI_Comm comm) {
   int size = 1;
   MPI_Comm_size(comm, &size);
   io::SinkOptions options;
@@ -101,8 +108,9 @@ std::unique_ptr<io::Hdf5TrajectorySink> make_sink(const RunConfig& cfg, MPI_Comm
 }
 
 // Rank 0 gets, for every slice, the iteration of its final file.
-std::vector<int> gather_slice_iterations(MPI_Comm comm, int slices, const std::vector<int>& owned,
-                                         const std::vector<int>& iterations) {
+inline std::vector<int> gather_slice_iterations(MPI_Comm comm, int slices,
+                                                const std::vector<int>& owned,
+                                                const std::vector<int>& iterations) {
   std::vector<int> mine;  // pairs (slice, iteration)
   for (size_t i = 0; i < owned.size(); ++i) {
     mine.push_back(owned[i]);
@@ -119,8 +127,8 @@ std::vector<int> gather_slice_iterations(MPI_Comm comm, int slices, const std::v
 // a time rank's slices are contiguous and it writes their end boundaries (time
 // rank 0 also boundary 0); with several, time rank 0 of each member block
 // gathers its block's boundaries and writes them all.
-io::RunRecord parareal_boundaries(const parareal::Decomposition& dec, const parareal::Result& r,
-                                  const std::vector<double>& y0) {
+inline io::RunRecord parareal_boundaries(const parareal::Decomposition& dec,
+                                         const parareal::Result& r, const std::vector<double>& y0) {
   io::RunRecord rec;
   const auto [mb, me] = dec.member_range();
   const size_t row = y0.size();
@@ -280,8 +288,8 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
 }
 
 // Rank 0: removes every file of a slice but its final one.
-void remove_superseded(const std::string& dir, const std::vector<double>& times,
-                       const std::vector<int>& final_iteration) {
+inline void remove_superseded(const std::string& dir, const std::vector<double>& times,
+                              const std::vector<int>& final_iteration) {
   std::map<std::string, int> slice_of;  // "-{t0}-{t1}.h5" -> slice
   for (size_t n = 0; n + 1 < times.size(); ++n) {
     const std::string name = io::fine_file_name(0, times[n], times[n + 1]);
@@ -305,7 +313,7 @@ void remove_superseded(const std::string& dir, const std::vector<double>& times,
 
 // Constant parameters and initial components as numbers (omega0, zeta, q0, p0),
 // the others as their specification (zeta_spec = "linspace:0.1:0.9").
-io::Attributes value_attributes(const RunConfig& cfg) {
+inline io::Attributes value_attributes(const RunConfig& cfg) {
   io::Attributes a;
   for (const auto* list : {&cfg.params, &cfg.initial}) {
     for (const auto& v : *list) {
@@ -320,7 +328,7 @@ io::Attributes value_attributes(const RunConfig& cfg) {
   return a;
 }
 
-io::Attributes config_attributes(const RunConfig& cfg, const Outcome& o) {
+inline io::Attributes config_attributes(const RunConfig& cfg, const Outcome& o) {
   io::Attributes a = value_attributes(cfg);
   const nlohmann::json problem = problem_json(cfg);
   for (const auto& [key, value] : problem.items()) {
@@ -425,12 +433,6 @@ int run_system(core::Runtime& rt, const RunConfig& cfg, const std::string& comma
   return out.diverged ? 1 : 0;
 }
 
-}  // namespace
-
-int run(core::Runtime& runtime, const RunConfig& cfg, const std::string& command_line) {
-  return with_system(cfg.system, [&](auto system) {
-    return run_system<decltype(system)>(runtime, cfg, command_line);
-  });
-}
+}  // namespace Impl
 
 }  // namespace pint::apps

@@ -1,6 +1,5 @@
-// `pint run`: the run wiring. The ensemble, the parareal solver (or the fine
-// propagator alone) streaming into the HDF5 sink, then trajectory.h5, run.h5,
-// run.json and the plots.
+// `pint run`: the run wiring of the system the configuration names (its
+// SystemInfo::run, which is run_system<System> from run_system.hpp).
 #pragma once
 
 #include "config.hpp"
