@@ -43,12 +43,37 @@ struct CoarseCorrection {
     const std::int64_t base = b * B;
     const int valid = valid_lanes<B>(base, members);
     Lanes<S, B> lanes;
-    lanes.load(params, in, base, valid);
-    lanes.template run<M>(t0, dt, 0, steps);
+    if (valid == B) {
+      // A whole block: loads and stores with a compile-time trip count, which
+      // the compiler vectorizes (the bits are those of Lanes::load).
+      PINT_SIMD
+      for (int l = 0; l < B; ++l) {
+        core::Vec<S::num_params> p;
+        for (int k = 0; k < S::num_params; ++k)
+          p[k] = params(base + l, k);
+        const core::Vec<S::num_coefs> c = S::coefficients(p);
+        for (int k = 0; k < S::num_coefs; ++k)
+          lanes.cs[k][l] = c[k];
+        for (int i = 0; i < S::dim; ++i)
+          lanes.ys[i][l] = in(base + l, i);
+      }
+      lanes.template run<M>(t0, dt, 0, steps);
+      finish<B>(lanes, base, B, acc);
+    } else {
+      lanes.load(params, in, base, valid);
+      lanes.template run<M>(t0, dt, 0, steps);
+      finish<1>(lanes, base, valid, acc);
+    }
+  }
+  // Writes G_new and U of lanes [0, valid) (valid = N when N > 1) and merges the maxima.
+  template <int N>
+  KOKKOS_FORCEINLINE_FUNCTION void finish(const Lanes<S, B>& lanes, std::int64_t base, int valid,
+                                          value_type acc) const {
+    const int count = N > 1 ? N : valid;
     double change = 0, magnitude = 0, bad = 0;
     for (int c = 0; c < S::dim; ++c) {
       PINT_SIMD
-      for (int l = 0; l < valid; ++l) {
+      for (int l = 0; l < count; ++l) {
         const std::int64_t j = base + l;
         const double g = lanes.ys[c][l];
         const double next = initial ? g : f(j, c) + (g - g_old(j, c));
