@@ -27,7 +27,7 @@ namespace pint::kernels {
 
 namespace Impl {
 
-template <class S, class M, int B, class PV, class V>
+template <class S, class M, int B, bool Initial, class PV, class V>
 struct CoarseCorrection {
   using value_type = double[];
   using size_type = std::int64_t;
@@ -37,7 +37,6 @@ struct CoarseCorrection {
   std::int64_t members;
   double t0, dt;
   std::int64_t steps;
-  bool initial;  // the initial sweep: U = G_new (f and g_old unused)
 
   KOKKOS_INLINE_FUNCTION void operator()(std::int64_t b, value_type acc) const {
     const std::int64_t base = b * B;
@@ -76,7 +75,7 @@ struct CoarseCorrection {
       for (int l = 0; l < count; ++l) {
         const std::int64_t j = base + l;
         const double g = lanes.ys[c][l];
-        const double next = initial ? g : f(j, c) + (g - g_old(j, c));
+        const double next = Initial ? g : f(j, c) + (g - g_old(j, c));
         const double a = pint::math::fabs(next);
         change = larger(change, pint::math::fabs(next - u(j, c)));
         magnitude = larger(magnitude, a);
@@ -135,13 +134,18 @@ Correction coarse_correct(const ExecSpace& exec, const PV& params, const V& in, 
   }
   constexpr int B = lanes<ExecSpace>();
   const double dt = (t1 - t0) / static_cast<double>(steps);
-  Impl::CoarseCorrection<S, M, B, PV, V> functor{3u,    params,  in, u,  f,     g_old,
-                                                 g_new, members, t0, dt, steps, initial};
+  const Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>> policy(
+      exec, 0, (members + B - 1) / B);
   double result[3] = {0.0, 0.0, 0.0};
-  Kokkos::parallel_reduce("pint::kernels::coarse_correct",
-                          Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>(
-                              exec, 0, (members + B - 1) / B),
-                          functor, result);
+  if (initial) {
+    Impl::CoarseCorrection<S, M, B, true, PV, V> functor{3u,    params,  in, u,  f,    g_old,
+                                                         g_new, members, t0, dt, steps};
+    Kokkos::parallel_reduce("pint::kernels::coarse_initial", policy, functor, result);
+  } else {
+    Impl::CoarseCorrection<S, M, B, false, PV, V> functor{3u,    params,  in, u,  f,    g_old,
+                                                          g_new, members, t0, dt, steps};
+    Kokkos::parallel_reduce("pint::kernels::coarse_correct", policy, functor, result);
+  }
   exec.fence();
   if (result[2] > 0) return {std::numeric_limits<double>::infinity(), result[1]};
   return {result[0], result[1]};
