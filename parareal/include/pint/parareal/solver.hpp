@@ -318,6 +318,33 @@ Sweep sweep(const ExecSpace& exec, SliceStore<MemorySpace>& store,
   return r;
 }
 
+// The result of a window whose decisions are complete: its history, and this
+// rank's end states and final fine iterations appended to `result`.
+template <class MemorySpace>
+WindowResult window_result(Result& result, const SliceStore<MemorySpace>& store,
+                           const DecisionQueue& decisions,
+                           std::map<int, std::vector<int>>& fine_iteration_at, int first) {
+  const int final_k = decisions.stopped() ? decisions.stop_at() : decisions.started();
+  if (final_k != decisions.started()) {
+    throw std::logic_error("pint::parareal::solve: stopped at iteration " +
+                           std::to_string(final_k) + " after sweep " +
+                           std::to_string(decisions.started()) + "; please report this bug");
+  }
+  WindowResult wr;
+  wr.iterations = final_k;
+  wr.converged = decisions.stopped() && !decisions.diverged();
+  wr.diverged = decisions.diverged();
+  for (int j = 1; j <= final_k; ++j)
+    wr.history.push_back(decisions.change(j));
+  for (int i = 0; i < store.slices(); ++i) {
+    result.owned_slices.push_back(first + i);
+    core::append_rows(store.out(i), result.end_states);
+    result.fine_iteration.push_back(final_k > 0 ? fine_iteration_at[final_k][static_cast<size_t>(i)]
+                                                : -1);
+  }
+  return wr;
+}
+
 }  // namespace Impl
 
 // Runs parareal for members [ensemble.begin, ensemble.begin + size) of an
@@ -417,27 +444,7 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
     link.cancel_receive();  // U of the sweep after the last: never sent
     link.wait_sent();
     tm.waiting += decisions.waiting();
-    const int final_k = decisions.stopped() ? decisions.stop_at() : decisions.started();
-    if (final_k != decisions.started()) {
-      throw std::logic_error("pint::parareal::solve: stopped at iteration " +
-                             std::to_string(final_k) + " after sweep " +
-                             std::to_string(decisions.started()) + "; please report this bug");
-    }
-
-    // The result is iteration final_k, the last sweep.
-    WindowResult wr;
-    wr.iterations = final_k;
-    wr.converged = decisions.stopped() && !decisions.diverged();
-    wr.diverged = decisions.diverged();
-    for (int j = 1; j <= final_k; ++j)
-      wr.history.push_back(decisions.change(j));
-    for (int i = 0; i < s; ++i) {
-      result.owned_slices.push_back(a + i);
-      core::append_rows(store.out(i), result.end_states);
-      result.fine_iteration.push_back(
-          final_k > 0 ? fine_iteration_at[final_k][static_cast<size_t>(i)] : -1);
-    }
-    result.windows.push_back(std::move(wr));
+    result.windows.push_back(Impl::window_result(result, store, decisions, fine_iteration_at, a));
 
     // The next window starts from this window's end state (on the last time rank).
     if (w + 1 < dec.windows()) {
