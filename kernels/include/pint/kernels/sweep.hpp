@@ -64,29 +64,36 @@ struct CoarseCorrection {
       finish<1>(lanes, base, valid, acc);
     }
   }
-  // Writes G_new and U of lanes [0, valid) (valid = N when N > 1) and merges the maxima.
+  // Writes G_new and U of lanes [0, valid) (valid = N when N > 1) and merges
+  // the maxima. Whole blocks keep one maximum per lane (element-wise maxima
+  // vectorize; a running scalar maximum does not) and fold them at the end.
   template <int N>
   KOKKOS_FORCEINLINE_FUNCTION void finish(const Lanes<S, B>& lanes, std::int64_t base, int valid,
                                           value_type acc) const {
     const int count = N > 1 ? N : valid;
-    double change = 0, magnitude = 0, bad = 0;
+    double change[N], magnitude[N], bad[N];
+    for (int l = 0; l < N; ++l)
+      change[l] = magnitude[l] = bad[l] = 0.0;
     for (int c = 0; c < S::dim; ++c) {
       PINT_SIMD
       for (int l = 0; l < count; ++l) {
+        const int m = N > 1 ? l : 0;
         const std::int64_t j = base + l;
         const double g = lanes.ys[c][l];
         const double next = Initial ? g : f(j, c) + (g - g_old(j, c));
         const double a = pint::math::fabs(next);
-        change = larger(change, pint::math::fabs(next - u(j, c)));
-        magnitude = larger(magnitude, a);
-        bad = a <= 1.7976931348623157e308 ? bad : 1.0;  // NaN or infinity
+        change[m] = larger(change[m], pint::math::fabs(next - u(j, c)));
+        magnitude[m] = larger(magnitude[m], a);
+        bad[m] = a <= 1.7976931348623157e308 ? bad[m] : 1.0;  // NaN or infinity
         g_new(j, c) = g;
         u(j, c) = next;
       }
     }
-    acc[0] = larger(acc[0], change);
-    acc[1] = larger(acc[1], magnitude);
-    acc[2] = larger(acc[2], bad);
+    for (int l = 0; l < N; ++l) {
+      acc[0] = larger(acc[0], change[l]);
+      acc[1] = larger(acc[1], magnitude[l]);
+      acc[2] = larger(acc[2], bad[l]);
+    }
   }
   KOKKOS_INLINE_FUNCTION void init(value_type acc) const { acc[0] = acc[1] = acc[2] = 0.0; }
   KOKKOS_INLINE_FUNCTION void join(value_type dst, const value_type src) const {
