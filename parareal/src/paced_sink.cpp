@@ -6,7 +6,9 @@ namespace pint::parareal {
 
 void PacedSink::begin(const core::SolveDescription& solve) {
   const std::int64_t saved = solve.saved_steps();
-  span_rows_ = std::max<std::int64_t>(1, (saved + spans_ - 1) / spans_);
+  const std::int64_t every = std::max<std::int64_t>(1, solve.save_every);
+  span_rows_ =
+      std::max<std::int64_t>({1, (saved + spans_ - 1) / spans_, (min_steps_ + every - 1) / every});
   row_values_ = solve.local_members * solve.dim;
   next_ = 0;
   inner_.begin(solve);

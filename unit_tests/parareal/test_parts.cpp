@@ -276,6 +276,11 @@ TEST(TEST_CATEGORY, the_paced_sink_hands_rows_on_in_spans_and_gives_progress_poi
     EXPECT_TRUE(inner.committed);
     EXPECT_EQ(inner.rows, direct.rows) << "the same rows, bit for bit (lending: " << lend << ")";
   }
+  // Spans of at least 50 steps (saving every step): 3 spans of 101 rows.
+  Recorder inner;
+  parareal::PacedSink paced(inner, 8, 50);
+  EXPECT_EQ(saving_run(paced, 5, 100), 2);
+  EXPECT_EQ(paced.span_rows(), 50);
 }
 
 }  // namespace

@@ -98,8 +98,10 @@ struct Options {
   // How boundary states reach MPI (direct from device memory when MPI can read it).
   Transfer transfer = Transfer::automatic;
   // Spans of each fine solve between which pending messages are progressed
-  // (and a speculative solve can be cancelled).
+  // (and a speculative solve can be cancelled): at most progress_spans, of at
+  // least min_span_steps steps each (a span reloads the members' state).
   int progress_spans = 16;
+  std::int64_t min_span_steps = 32;
 };
 
 struct Timings {
@@ -184,7 +186,7 @@ class FineSolves {
         tm_(tm),
         shared_files_(opt.sink != nullptr && dec.p_members() > 1) {
     if (opt.sink) {
-      paced_ = std::make_unique<PacedSink>(*opt.sink, opt.progress_spans);
+      paced_ = std::make_unique<PacedSink>(*opt.sink, opt.progress_spans, opt.min_span_steps);
       // Rows of this rank's saved members, as indices into the local state:
       // the same for every fine solve, built once.
       const auto lo =
@@ -259,8 +261,23 @@ class FineSolves {
     const double t0 = times_[static_cast<size_t>(n)], t1 = times_[static_cast<size_t>(n) + 1];
     const std::int64_t steps = opt_.fine.steps_for(t0, t1);
     if (!opt_.sink) {
-      return kernels::propagate<System>(exec_, opt_.fine.method, ensemble_.params, state, t0, t1,
-                                        steps, nullptr, &between);
+      // In spans, `between` before each: kernels::advance from step `first`
+      // gives the bits of one propagation over all steps.
+      ScopedRegion region("pint::parareal::fine_solve");
+      const std::int64_t spans =
+          std::clamp<std::int64_t>(steps / opt_.min_span_steps, 1, opt_.progress_spans);
+      const std::int64_t span = (steps + spans - 1) / spans;
+      const double dt = (t1 - t0) / static_cast<double>(steps);
+      kernels::check_method<System>(opt_.fine.method);
+      return kernels::with_method(opt_.fine.method, [&](auto method) {
+        for (std::int64_t first = 0; first < steps; first += span) {
+          if (between()) return false;
+          kernels::advance<System, decltype(method)>(exec_, ensemble_.params, state, t0, dt, first,
+                                                     std::min(span, steps - first));
+          exec_.fence();
+        }
+        return true;
+      });
     }
     auto& d = save_.solve;
     d.iteration = k;
