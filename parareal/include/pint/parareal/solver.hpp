@@ -131,10 +131,47 @@ struct Result {
   int dim = 0;
   Timings timings;
   double tau_f = 0, tau_g = 0;  // slowest rank's mean fine and coarse time per slice
+  MessageCosts messages;        // a boundary message and a decision, measured after the solve
   ModelPrediction model;        // summed over windows
+  Advice advice;                // the model's alternatives on the same ranks
 };
 
 namespace Impl {
+
+// What a boundary message of `count` doubles and a decision cost on this
+// machine, measured after the solve (not part of its time): a ping-pong of
+// such a message between time ranks 0 and 1, and a few all-reduces.
+inline MessageCosts measure_messages(const Decomposition& dec, std::int64_t count) {
+  MessageCosts cost;
+  const int me = dec.time_rank();
+  if (dec.p_time() > 1 && me < 2) {
+    std::vector<double> buffer(static_cast<size_t>(count), 1.0);
+    const int other = 1 - me;
+    for (int round = 0; round < 2; ++round) {  // the first warms the path up
+      const double t = MPI_Wtime();
+      for (int leg = 0; leg < 2; ++leg) {
+        if (leg == me) {
+          MPI_Send(buffer.data(), static_cast<int>(count), MPI_DOUBLE, other, 7, dec.time_comm());
+        } else {
+          MPI_Recv(buffer.data(), static_cast<int>(count), MPI_DOUBLE, other, 7, dec.time_comm(),
+                   MPI_STATUS_IGNORE);
+        }
+      }
+      if (me == 0) cost.boundary = (MPI_Wtime() - t) / 2;  // rank 0 times the round trip
+    }
+  }
+  double values[2] = {0, 0};
+  MPI_Allreduce(MPI_IN_PLACE, values, 2, MPI_DOUBLE, MPI_MAX, dec.world());
+  const double t = MPI_Wtime();
+  for (int i = 0; i < 8; ++i)
+    MPI_Allreduce(MPI_IN_PLACE, values, 2, MPI_DOUBLE, MPI_MAX, dec.world());
+  cost.decision = (MPI_Wtime() - t) / 8;
+  double both[2] = {cost.boundary, cost.decision};
+  MPI_Allreduce(MPI_IN_PLACE, both, 2, MPI_DOUBLE, MPI_MAX, dec.world());
+  int size = 1;
+  MPI_Comm_size(dec.world(), &size);
+  return {both[0], size > 1 ? both[1] : 0.0};
+}
 
 // Totals over the windows, the slowest rank's mean costs and the model.
 inline void finish(Result& result, const Decomposition& dec, double fine_time) {
@@ -144,27 +181,39 @@ inline void finish(Result& result, const Decomposition& dec, double fine_time) {
   MPI_Allreduce(MPI_IN_PLACE, costs, 2, MPI_DOUBLE, MPI_MAX, dec.world());
   result.tau_f = costs[0];
   result.tau_g = costs[1];
+  result.messages = measure_messages(dec, result.local_members * result.dim);
   for (size_t w = 0; w < result.windows.size(); ++w) {
     auto& wr = result.windows[w];
     result.iterations += wr.iterations;
     result.converged = result.converged && wr.converged;
     result.diverged = result.diverged || wr.diverged;
     const auto slices = dec.window_slices(static_cast<int>(w));
-    wr.model = predict(slices.second - slices.first, dec.p_time(), wr.iterations, result.tau_f,
-                       result.tau_g);
+    const int Nw = slices.second - slices.first;
+    wr.model = predict(Nw, dec.p_time(), wr.iterations, result.tau_f, result.tau_g);
+    const auto owned = block_placement(0, Nw, dec.p_time());
+    wr.model.schedule =
+        schedule(Nw, owned, wr.iterations, result.tau_f, result.tau_g, result.messages);
+    wr.model.messages =
+        wr.model.schedule - schedule(Nw, owned, wr.iterations, result.tau_f, result.tau_g, {});
     result.model.sequential += wr.model.sequential;
     result.model.synchronous += wr.model.synchronous;
     result.model.pipelined += wr.model.pipelined;
+    result.model.schedule += wr.model.schedule;
+    result.model.messages += wr.model.messages;
   }
   result.model.speedup_pipelined =
       result.model.pipelined > 0 ? result.model.sequential / result.model.pipelined : 0;
   result.model.speedup_bound =
       result.iterations > 0 ? static_cast<double>(dec.slices()) / result.iterations : 0;
+  // The alternatives on the same ranks, each window with its own iterations.
+  std::vector<std::pair<int, int>> windows;
+  for (size_t w = 0; w < result.windows.size(); ++w) {
+    const auto slices = dec.window_slices(static_cast<int>(w));
+    windows.emplace_back(slices.second - slices.first, result.windows[w].iterations);
+  }
+  result.advice = advise(windows, dec.members(), dec.p_time(), dec.p_members(), result.tau_f,
+                         result.tau_g, result.messages);
 }
-
-}  // namespace Impl
-
-namespace Impl {
 
 // The fine solves of one time rank: F(U_n^{k-1}) for each owned slice whose
 // input changed, with their saved rows handed to the options' sink, results
