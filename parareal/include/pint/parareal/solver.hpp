@@ -102,6 +102,9 @@ struct Options {
   // least min_span_steps steps each (a span reloads the members' state).
   int progress_spans = 16;
   std::int64_t min_span_steps = 32;
+  // What a boundary message and a decision cost (measure_messages()), for the
+  // model; zero: messages are free in the model.
+  MessageCosts messages;
 };
 
 struct Timings {
@@ -131,57 +134,23 @@ struct Result {
   int dim = 0;
   Timings timings;
   double tau_f = 0, tau_g = 0;  // slowest rank's mean fine and coarse time per slice
-  MessageCosts messages;        // a boundary message and a decision, measured after the solve
+  MessageCosts messages;        // what the model took a boundary message and a decision to cost
   ModelPrediction model;        // summed over windows
   Advice advice;                // the model's alternatives on the same ranks
 };
 
 namespace Impl {
 
-// What a boundary message of `count` doubles and a decision cost on this
-// machine, measured after the solve (not part of its time): a ping-pong of
-// such a message between time ranks 0 and 1, and a few all-reduces.
-inline MessageCosts measure_messages(const Decomposition& dec, std::int64_t count) {
-  MessageCosts cost;
-  const int me = dec.time_rank();
-  if (dec.p_time() > 1 && me < 2) {
-    std::vector<double> buffer(static_cast<size_t>(count), 1.0);
-    const int other = 1 - me;
-    for (int round = 0; round < 2; ++round) {  // the first warms the path up
-      const double t = MPI_Wtime();
-      for (int leg = 0; leg < 2; ++leg) {
-        if (leg == me) {
-          MPI_Send(buffer.data(), static_cast<int>(count), MPI_DOUBLE, other, 7, dec.time_comm());
-        } else {
-          MPI_Recv(buffer.data(), static_cast<int>(count), MPI_DOUBLE, other, 7, dec.time_comm(),
-                   MPI_STATUS_IGNORE);
-        }
-      }
-      if (me == 0) cost.boundary = (MPI_Wtime() - t) / 2;  // rank 0 times the round trip
-    }
-  }
-  double values[2] = {0, 0};
-  MPI_Allreduce(MPI_IN_PLACE, values, 2, MPI_DOUBLE, MPI_MAX, dec.world());
-  const double t = MPI_Wtime();
-  for (int i = 0; i < 8; ++i)
-    MPI_Allreduce(MPI_IN_PLACE, values, 2, MPI_DOUBLE, MPI_MAX, dec.world());
-  cost.decision = (MPI_Wtime() - t) / 8;
-  double both[2] = {cost.boundary, cost.decision};
-  MPI_Allreduce(MPI_IN_PLACE, both, 2, MPI_DOUBLE, MPI_MAX, dec.world());
-  int size = 1;
-  MPI_Comm_size(dec.world(), &size);
-  return {both[0], size > 1 ? both[1] : 0.0};
-}
-
 // Totals over the windows, the slowest rank's mean costs and the model.
-inline void finish(Result& result, const Decomposition& dec, double fine_time) {
+inline void finish(Result& result, const Decomposition& dec, double fine_time,
+                   const MessageCosts& messages) {
   const Timings& tm = result.timings;
   double costs[2] = {tm.fine_solves ? fine_time / tm.fine_solves : 0.0,
                      tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0};
   MPI_Allreduce(MPI_IN_PLACE, costs, 2, MPI_DOUBLE, MPI_MAX, dec.world());
   result.tau_f = costs[0];
   result.tau_g = costs[1];
-  result.messages = measure_messages(dec, result.local_members * result.dim);
+  result.messages = messages;
   for (size_t w = 0; w < result.windows.size(); ++w) {
     auto& wr = result.windows[w];
     result.iterations += wr.iterations;
@@ -413,6 +382,43 @@ WindowResult window_result(Result& result, const SliceStore<MemorySpace>& store,
 
 }  // namespace Impl
 
+// What a boundary message of `count` doubles (members x dim of one rank) and a
+// decision cost on this machine: a ping-pong of such a message between time
+// ranks 0 and 1, and a few all-reduces. Collective over dec.world(); meant to
+// run once before a solve (it allocates a message-sized buffer) and be passed
+// in Options::messages, so the model counts the messages the solver sends.
+inline MessageCosts measure_messages(const Decomposition& dec, std::int64_t count) {
+  MessageCosts cost;
+  const int me = dec.time_rank();
+  if (dec.p_time() > 1 && me < 2) {
+    std::vector<double> buffer(static_cast<size_t>(count), 1.0);
+    const int other = 1 - me;
+    for (int round = 0; round < 2; ++round) {  // the first warms the path up
+      const double t = MPI_Wtime();
+      for (int leg = 0; leg < 2; ++leg) {
+        if (leg == me) {
+          MPI_Send(buffer.data(), static_cast<int>(count), MPI_DOUBLE, other, 7, dec.time_comm());
+        } else {
+          MPI_Recv(buffer.data(), static_cast<int>(count), MPI_DOUBLE, other, 7, dec.time_comm(),
+                   MPI_STATUS_IGNORE);
+        }
+      }
+      if (me == 0) cost.boundary = (MPI_Wtime() - t) / 2;  // rank 0 times the round trip
+    }
+  }
+  double values[2] = {0, 0};
+  MPI_Allreduce(MPI_IN_PLACE, values, 2, MPI_DOUBLE, MPI_MAX, dec.world());
+  const double t = MPI_Wtime();
+  for (int i = 0; i < 8; ++i)
+    MPI_Allreduce(MPI_IN_PLACE, values, 2, MPI_DOUBLE, MPI_MAX, dec.world());
+  cost.decision = (MPI_Wtime() - t) / 8;
+  double both[2] = {cost.boundary, cost.decision};
+  MPI_Allreduce(MPI_IN_PLACE, both, 2, MPI_DOUBLE, MPI_MAX, dec.world());
+  int size = 1;
+  MPI_Comm_size(dec.world(), &size);
+  return {both[0], size > 1 ? both[1] : 0.0};
+}
+
 // Runs parareal for members [ensemble.begin, ensemble.begin + size) of an
 // ensemble over the time points `times` (N + 1 boundaries). Collective over
 // dec.world(). `ensemble.state` is left unchanged.
@@ -523,7 +529,7 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
   tm.waiting += link.waiting();
   tm.communication += link.copying();
   tm.total = MPI_Wtime() - start;
-  Impl::finish(result, dec, fine.completed_time());
+  Impl::finish(result, dec, fine.completed_time(), opt.messages);
   return result;
 }
 
