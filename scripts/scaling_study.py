@@ -417,7 +417,7 @@ def point(study, decomposition, run, t_seq, seq_estimated, cores):
         "seconds": t, "seconds_min": min(times), "seconds_max": max(times),
         "repeats": len(times), "sequential_seconds": t_seq,
         "sequential_estimated": seq_estimated, "speedup": t_seq / t,
-        "model_seconds": run.get("model_schedule_seconds", run["model_pipelined_seconds"]),
+        "model_seconds": run.get("model_seconds", run["model_pipelined_seconds"]),
         "model_speedup": run["model_speedup"],
         "oversubscribed": run["ranks"] > cores, "run_file": run["machine"]["file"],
         "foreign_cpu_fraction": run["machine"]["foreign_cpu_fraction"],

@@ -195,7 +195,8 @@ class BoundaryLink {
  private:
   using HostView = Kokkos::View<double**, Kokkos::LayoutLeft, Kokkos::HostSpace>;
   static auto alloc(const char* name) {
-    return Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string(name));
+    // Filled with zeros: the pages are touched here, not in the first message.
+    return Kokkos::view_alloc(std::string(name));
   }
   View make(size_t m, size_t d) {
     ++allocations_;

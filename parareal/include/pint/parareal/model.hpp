@@ -28,6 +28,9 @@ struct ModelPrediction {
   double messages = 0;     // of `schedule`: seconds of boundary messages and decisions on
                            // its critical path (the schedule with free messages is shorter
                            // by at most this)
+  double setup = 0;        // measured, not predicted: making the states and handing back
+                           // the end states (the slowest rank's)
+  double predicted = 0;    // schedule + setup: what a run is compared with
   double speedup_pipelined = 0;
   double speedup_bound = 0;  // N / K
 };
