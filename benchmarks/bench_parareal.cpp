@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   core::Runtime runtime(argc, argv);
   CLI::App app{"pint_bench_parareal: parareal vs its model and vs the sequential fine run"};
   std::int64_t members = 1000000, fine_steps = 2000, coarse_steps = 40;
-  int slices = 0, max_iterations = 0, p_members = 1, repeat = 1;
+  int slices = 0, max_iterations = 0, p_members = 1, repeat = 1, progress_spans = 16;
   double t_end = 2.0, tolerance = 1e-6;
   bool skip_sequential = false, sequential_only = false;
   std::string fine = "rk4", coarse = "rk4", json_file;
@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
   app.add_option("--tolerance", tolerance, "Absolute tolerance")->check(CLI::NonNegativeNumber);
   app.add_option("--max-iterations", max_iterations, "Iteration limit (0: slices)");
   app.add_option("--p-members", p_members, "Member blocks (P_time = ranks / P_members)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--progress-spans", progress_spans,
+                 "Spans of a fine solve between which messages progress (1: none)")
       ->check(CLI::PositiveNumber);
   app.add_option("--repeat", repeat, "Timed runs of each measurement (the median is reported)")
       ->check(CLI::PositiveNumber);
@@ -104,6 +107,7 @@ int main(int argc, char** argv) {
   opt.coarse = {kernels::parse_method(coarse), 0.0, coarse_steps};
   opt.tolerance = tolerance;
   opt.max_iterations = max_iterations;
+  opt.progress_spans = progress_spans;
   using Exec = Kokkos::DefaultExecutionSpace;
 
   nlohmann::json j = {{"ranks", runtime.size()},
@@ -118,6 +122,7 @@ int main(int argc, char** argv) {
                       {"coarse_steps", coarse_steps},
                       {"tolerance", tolerance},
                       {"repeat", repeat},
+                      {"progress_spans", progress_spans},
                       {"git", core::build_info().git_revision},
                       {"kokkos", core::build_info().kokkos_version},
                       {"backends", core::build_info().backends},
