@@ -12,6 +12,10 @@
 //   --skip-sequential   parareal only (the driver measures the reference once)
 //   --sequential-only   the reference only (on rank 0)
 //   --repeat R          R timed runs of each; the median is reported, all are kept
+//
+// and --progress-spans S (default 16; 1: messages progress only between fine
+// solves) measures what testing pending messages between spans of the fine
+// solves buys.
 #include "pint/core/build_info.hpp"
 #include "pint/core/ensemble.hpp"
 #include "pint/core/runtime.hpp"
