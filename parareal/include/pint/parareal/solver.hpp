@@ -448,9 +448,13 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
   result.dim = System::dim;
   Timings& tm = result.timings;
 
-  int capacity = 1;
-  for (int w = 0; w < dec.windows(); ++w)
-    capacity = std::max(capacity, dec.owned_slices(w).second - dec.owned_slices(w).first);
+  int capacity = 1, owned = 0;
+  for (int w = 0; w < dec.windows(); ++w) {
+    const int s = dec.owned_slices(w).second - dec.owned_slices(w).first;
+    capacity = std::max(capacity, s);
+    owned += s;
+  }
+  result.end_states.reserve(static_cast<size_t>(owned) * static_cast<size_t>(M) * System::dim);
   SliceStore<MemorySpace> store(capacity, M, System::dim);
   BoundaryLink<MemorySpace> link(dec.time_comm(), me - 1, me + 1 < P ? me + 1 : -1, M, System::dim,
                                  opt.transfer);
