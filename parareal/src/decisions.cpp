@@ -1,6 +1,7 @@
 #include "pint/parareal/decisions.hpp"
 
 #include <cmath>
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -10,6 +11,9 @@ DecisionQueue::DecisionQueue(MPI_Comm comm, double tolerance, bool relative)
     : comm_(comm), tolerance_(tolerance), relative_(relative) {}
 
 DecisionQueue::~DecisionQueue() {
+  // Unwinding an error: other ranks may never join; leave the requests (the
+  // runtime aborts the job) rather than wait forever.
+  if (std::uncaught_exceptions() > 0) return;
   int finalized = 0;
   MPI_Finalized(&finalized);
   if (finalized) return;

@@ -26,6 +26,7 @@
 #include <Kokkos_Core.hpp>
 
 #include <cstdint>
+#include <exception>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -96,6 +97,9 @@ class BoundaryLink {
     }
   }
   ~BoundaryLink() {
+    // Unwinding an error: the neighbour may never answer; leave the requests
+    // (the runtime aborts the job) rather than wait forever.
+    if (std::uncaught_exceptions() > 0) return;
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (finalized) return;

@@ -20,7 +20,8 @@ class DecisionQueue {
   // A decision k converges when its change is below `tolerance` (absolute), or
   // change / max|U| is (relative; a zero scale converges only on a zero change).
   DecisionQueue(MPI_Comm comm, double tolerance, bool relative);
-  // Completes what is still pending (every rank started the same decisions).
+  // Completes what is still pending (every rank started the same decisions),
+  // unless an exception is unwinding the stack.
   ~DecisionQueue();
   DecisionQueue(const DecisionQueue&) = delete;
   DecisionQueue& operator=(const DecisionQueue&) = delete;
