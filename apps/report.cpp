@@ -144,6 +144,26 @@ Plots make_plots(const RunConfig& cfg) {
   return plots;
 }
 
+// The model's advice in one line: the alternatives on the same ranks.
+static std::string advice_line(const Outcome& o) {
+  const auto& a = o.advice;
+  const int P = o.p_time * o.p_members;
+  char line[512];
+  if (a.parareal_pays) {
+    std::snprintf(line, sizeof line,
+                  "on %d rank(s) parareal pays: the model gives %.4f s with --p-time %d against "
+                  "%.4f s for the member-parallel --sequential run",
+                  P, a.best, a.best_p_time, a.sequential);
+  } else {
+    std::snprintf(line, sizeof line,
+                  "on %d rank(s) the member-parallel --sequential run is faster: the model gives "
+                  "%.4f s for it against %.4f s for parareal at its best (--p-time %d); parareal "
+                  "pays when the members are too few to keep every rank busy",
+                  P, a.sequential, a.best, a.best_p_time);
+  }
+  return line;
+}
+
 nlohmann::json run_json(const RunConfig& cfg, const Outcome& o, const nlohmann::json& info,
                         const std::vector<std::vector<double>>& timings, const Plots& plots,
                         const std::string& command_line) {
@@ -198,19 +218,36 @@ nlohmann::json run_json(const RunConfig& cfg, const Outcome& o, const nlohmann::
                   {"phases", std::vector<std::string>(names.begin(), names.begin() + phase_count)},
                   {"ranks", ranks}};
   const auto& m = o.model;
-  j["model"] = {
-      {"tau_f", o.tau_f},
-      {"tau_g", o.tau_g},
-      {"sequential", m.sequential},
-      {"synchronous", m.synchronous},
-      {"pipelined", m.pipelined},
-      {"measured", measured},
-      {"measured_over_model", (o.mode == "parareal" ? m.pipelined : m.sequential) > 0
-                                  ? measured / (o.mode == "parareal" ? m.pipelined : m.sequential)
-                                  : 0.0},
-      {"speedup_model", m.speedup_pipelined},
-      {"speedup_bound", m.speedup_bound},
-      {"speedup_estimated", measured > 0 ? m.sequential / measured : 0.0}};
+  const bool par = o.mode == "parareal";
+  const double model_time = par ? m.predicted : m.sequential;
+  j["model"] = {{"tau_f", o.tau_f},
+                {"tau_g", o.tau_g},
+                {"sequential", m.sequential},
+                {"synchronous", m.synchronous},
+                {"pipelined", m.pipelined},
+                {"schedule", m.schedule},
+                {"schedule_messages", m.messages},
+                {"setup", m.setup},
+                {"predicted", m.predicted},
+                {"boundary_message_seconds", o.messages.boundary},
+                {"decision_seconds", o.messages.decision},
+                {"measured", measured},
+                {"measured_over_model", model_time > 0 ? measured / model_time : 0.0},
+                {"speedup_model", m.speedup_pipelined},
+                {"speedup_bound", m.speedup_bound},
+                {"speedup_estimated", measured > 0 ? m.sequential / measured : 0.0}};
+  if (par) {
+    nlohmann::json options = nlohmann::json::array();
+    for (const auto& [p_time, seconds] : o.advice.by_p_time)
+      options.push_back({{"p_time", p_time}, {"seconds", seconds}});
+    j["advice"] = {{"ranks", o.p_time * o.p_members},
+                   {"member_parallel_sequential_seconds", o.advice.sequential},
+                   {"parareal_by_p_time", options},
+                   {"best_p_time", o.advice.best_p_time},
+                   {"best_parareal_seconds", o.advice.best},
+                   {"parareal_pays", o.advice.parareal_pays},
+                   {"advice", advice_line(o)}};
+  }
   j["files"] = {{"trajectory", "trajectory.h5"},
                 {"run", "run.h5"},
                 {"configuration", config_file_name},
@@ -242,10 +279,12 @@ void print_summary(const RunConfig& cfg, const Outcome& o, const Plots& plots, d
                   o.timings.fine_stored);
     }
     std::printf(
-        "model: pipelined %.4f s for the measured %.4f s (measured / model %.2f); sequential "
-        "N tau_F %.4f s; speedup model %.2f, bound N/K %.2f\n",
-        m.pipelined, measured, m.pipelined > 0 ? measured / m.pipelined : 0.0, m.sequential,
-        m.speedup_pipelined, m.speedup_bound);
+        "model: %.4f s for the measured %.4f s (measured / model %.2f): the solver's schedule "
+        "%.4f s (boundary messages and decisions %.4f s of it) + making and handing back the "
+        "states %.4f s; pipelined formula %.4f s; sequential N tau_F %.4f s; bound N/K %.2f\n",
+        m.predicted, measured, m.predicted > 0 ? measured / m.predicted : 0.0, m.schedule,
+        m.messages, m.setup, m.pipelined, m.sequential, m.speedup_bound);
+    std::printf("advice: %s\n", advice_line(o).c_str());
   }
   int files = 0;
   std::error_code ec;

@@ -100,7 +100,9 @@ TEST(TEST_CATEGORY, after_k_iterations_the_first_k_slices_are_exact) {
   Options opt;
   opt.fine = {kernels::Method::rk4, 0.05, 0};
   opt.coarse = {kernels::Method::euler, 0.0, 1};
-  opt.tolerance = 0.0;  // never converged by tolerance: run exactly k iterations
+  opt.tolerance = 0.0;     // never converged by tolerance: run exactly k iterations
+  opt.progress_spans = 7;  // fine solves of 20 steps in spans of 3: the same bits
+  opt.min_span_steps = 1;
   const auto ref = sequential(spec, t, opt.fine);
   const size_t per_slice = static_cast<size_t>(spec.members) * 2;
   for (int k = 1; k <= 8; ++k) {
@@ -269,6 +271,49 @@ TEST(TEST_CATEGORY, the_model_matches_the_spec_formulas) {
   EXPECT_DOUBLE_EQ(m.synchronous, 10 * 0.01 + 2 * (1.0 + 10 * 0.01));
   EXPECT_DOUBLE_EQ(m.pipelined, 10 * 0.01 + 2 * (1.0 + 0.01));
   EXPECT_DOUBLE_EQ(m.speedup_bound, 5.0);
+}
+
+TEST(TEST_CATEGORY, the_schedule_replays_the_solver) {
+  const double f = 1.0, g = 0.01, b = 0.003, d = 0.0001;
+  // One slice per rank, free messages: the SPEC's pipelined form.
+  for (int K = 1; K <= 3; ++K) {
+    const auto owned = parareal::block_placement(0, 8, 8);
+    EXPECT_NEAR(parareal::schedule(8, owned, K, f, g, {}), 8 * g + K * (f + g), 1e-12) << K;
+  }
+  // One rank: exact slices are not solved again (iteration k solves N - k + 1).
+  double one = 5 * g;
+  for (int k = 1; k <= 3; ++k)
+    one += (5 - k + 1) * f + 5 * g;
+  EXPECT_NEAR(parareal::schedule(5, parareal::block_placement(0, 5, 1), 3, f, g, {}), one, 1e-12);
+  // Two slices on two ranks, one iteration, with messages: the iteration's
+  // sweep crosses the link, then the decision.
+  EXPECT_NEAR(parareal::schedule(2, parareal::block_placement(0, 2, 2), 1, f, g, {b, d}),
+              3 * g + f + b + d, 1e-12)
+      << "the initial sweep's message is hidden behind the second rank's fine solve";
+  // Blocks as the solver places them.
+  EXPECT_EQ(parareal::block_placement(0, 7, 3),
+            (std::vector<std::vector<int>>{{0, 1, 2}, {3, 4}, {5, 6}}));
+}
+
+TEST(TEST_CATEGORY, the_advice_compares_parareal_with_the_member_parallel_run) {
+  // 4 slices converging in 2 iterations on 2 ranks as 2 time ranks: tau_f = 1
+  // for the whole ensemble of 1000 members on one rank.
+  const auto a = parareal::advise({{4, 2}}, 1000, 2, 1, 1.0, 0.1, {});
+  EXPECT_DOUBLE_EQ(a.sequential, 2.0);  // 4 slices of half the members each
+  ASSERT_EQ(a.by_p_time.size(), 2u);
+  EXPECT_EQ(a.by_p_time[1].first, 2);
+  EXPECT_NEAR(a.by_p_time[1].second,
+              parareal::schedule(4, parareal::block_placement(0, 4, 2), 2, 1.0, 0.1, {}), 1e-12);
+  // P_time = 1 (two member blocks): half the costs on one time rank.
+  EXPECT_NEAR(a.by_p_time[0].second,
+              parareal::schedule(4, parareal::block_placement(0, 4, 1), 2, 0.5, 0.05, {}), 1e-12);
+  EXPECT_FALSE(a.parareal_pays) << "K = N / 2 on 2 ranks cannot beat the member-parallel run";
+  // One member cannot be split: many slices converging fast pay.
+  const auto fast = parareal::advise({{64, 2}}, 1, 4, 1, 1.0, 0.001, {});
+  EXPECT_DOUBLE_EQ(fast.sequential, 64.0);
+  EXPECT_EQ(fast.by_p_time.size(), 1u) << "P_time = 4 only: no member blocks of one member";
+  EXPECT_TRUE(fast.parareal_pays);
+  EXPECT_EQ(fast.best_p_time, 4);
 }
 
 }  // namespace

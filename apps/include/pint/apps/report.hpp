@@ -23,7 +23,9 @@ struct Outcome {
   double setup = 0, output = 0;  // seconds: ensemble and sink set-up; files after the solve
   double tau_f = 0, tau_g = 0;
   parareal::ModelPrediction model;
-  std::string layout;  // the rank decomposition, in words
+  parareal::MessageCosts messages;  // a boundary message and a decision (parareal)
+  parareal::Advice advice;          // the model's alternatives on the same ranks (parareal)
+  std::string layout;               // the rank decomposition, in words
   int p_time = 1, p_members = 1;
   std::vector<int> slice_iterations;  // rank 0: the iteration of every slice's final file
   io::RunRecord record;               // this rank's rows of run.h5

@@ -190,6 +190,7 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
       return read_stored_end(expected<System>(cfg, times, k, n), begin, end, end_state);
     };
   }
+  opt.messages = parareal::measure_messages(dec, (me - mb) * System::dim);
   out.setup = MPI_Wtime() - setup_start;
   const auto r = parareal::solve<System>(Exec(), dec, ensemble, times, opt);
 
@@ -203,6 +204,8 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   out.tau_f = r.tau_f;
   out.tau_g = r.tau_g;
   out.model = r.model;
+  out.messages = r.messages;
+  out.advice = r.advice;
   out.layout = dec.describe();
   out.p_time = dec.p_time();
   out.p_members = dec.p_members();

@@ -11,34 +11,43 @@
 // Each time rank owns a contiguous block of slices. Per iteration k it (1) runs
 // the fine solves F(U_n^{k-1}) of its slices whose input changed, (2) waits for
 // U^k at its first boundary from the previous time rank, (3) sweeps its slices
-// with the coarse propagator and the fused correction, sends U^k at its last
-// boundary on, and (4) starts a non-blocking all-reduce of its largest change.
-// It does not wait for iteration k's decision before starting iteration k+1's
-// fine solves: decisions are collected one iteration late, and a fine solve
-// started speculatively is cancelled as soon as the decision says "converged".
-// Every rank takes the same decisions in the same order, so all ranks stop at
-// the same iteration with the same history.
+// with the coarse propagator fused with the correction (one pass per slice),
+// sends U^k at its last boundary on, and (4) starts a non-blocking all-reduce of
+// its largest change. It does not wait for iteration k's decision before
+// starting iteration k+1's fine solves: decisions are collected one iteration
+// late, and a fine solve started speculatively is cancelled as soon as the
+// decision says "converged". Every rank takes the same decisions in the same
+// order, so all ranks stop at the same iteration with the same history.
+//
+// The parts have names: SliceStore (the states of the owned slices),
+// BoundaryLink (the messages to the neighbouring time ranks), DecisionQueue
+// (the convergence decisions), Impl::FineSolves (the fine solves with their
+// output, letting messages progress between their spans) and Impl::sweep.
 #pragma once
 
 #include "pint/core/compat.hpp"
 #include "pint/core/ensemble.hpp"
 #include "pint/core/time_grid.hpp"
 #include "pint/core/trajectory_sink.hpp"
-#include "pint/kernels/correction.hpp"
 #include "pint/kernels/methods.hpp"
 #include "pint/kernels/propagate.hpp"
+#include "pint/kernels/sweep.hpp"
+#include "pint/parareal/boundary_link.hpp"
+#include "pint/parareal/decisions.hpp"
 #include "pint/parareal/decomposition.hpp"
 #include "pint/parareal/model.hpp"
+#include "pint/parareal/paced_sink.hpp"
+#include "pint/parareal/slice_store.hpp"
 
 #include <mpi.h>
 #include <Kokkos_Core.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -86,10 +95,23 @@ struct Options {
   // shared files (member blocks and a sink) a slice is skipped only if every
   // rank of its member communicator has it.
   std::function<bool(int iteration, int slice, double* end_state)> stored_fine;
+  // How boundary states reach MPI (direct from device memory when MPI can read it).
+  Transfer transfer = Transfer::automatic;
+  // Spans of each fine solve between which pending messages are progressed
+  // (and a speculative solve can be cancelled): at most progress_spans, of at
+  // least min_span_steps steps each (a span reloads the members' state).
+  int progress_spans = 16;
+  std::int64_t min_span_steps = 32;
+  // What a boundary message and a decision cost (measure_messages()), for the
+  // model; zero: messages are free in the model.
+  MessageCosts messages;
 };
 
 struct Timings {
   double coarse = 0, fine = 0, communication = 0, waiting = 0, total = 0;
+  // Making the states (allocation, first touch) and handing the end states back:
+  // part of total, none of the algorithm's phases.
+  double setup = 0;
   int fine_solves = 0, coarse_solves = 0, fine_cancelled = 0, fine_stored = 0;
 };
 
@@ -115,18 +137,292 @@ struct Result {
   int dim = 0;
   Timings timings;
   double tau_f = 0, tau_g = 0;  // slowest rank's mean fine and coarse time per slice
+  MessageCosts messages;        // what the model took a boundary message and a decision to cost
   ModelPrediction model;        // summed over windows
+  Advice advice;                // the model's alternatives on the same ranks
 };
 
 namespace Impl {
 
-// Exchange buffer: a boundary state plus the largest change it saw.
-struct Boundary {
-  std::vector<double> data;
-  MPI_Request request = MPI_REQUEST_NULL;
+// Totals over the windows, the slowest rank's mean costs and the model.
+inline void finish(Result& result, const Decomposition& dec, double fine_time,
+                   const MessageCosts& messages) {
+  const Timings& tm = result.timings;
+  double costs[3] = {tm.fine_solves ? fine_time / tm.fine_solves : 0.0,
+                     tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0, tm.setup};
+  MPI_Allreduce(MPI_IN_PLACE, costs, 3, MPI_DOUBLE, MPI_MAX, dec.world());
+  result.model.setup = costs[2];
+  result.tau_f = costs[0];
+  result.tau_g = costs[1];
+  result.messages = messages;
+  for (size_t w = 0; w < result.windows.size(); ++w) {
+    auto& wr = result.windows[w];
+    result.iterations += wr.iterations;
+    result.converged = result.converged && wr.converged;
+    result.diverged = result.diverged || wr.diverged;
+    const auto slices = dec.window_slices(static_cast<int>(w));
+    const int Nw = slices.second - slices.first;
+    wr.model = predict(Nw, dec.p_time(), wr.iterations, result.tau_f, result.tau_g);
+    const auto owned = block_placement(0, Nw, dec.p_time());
+    wr.model.schedule =
+        schedule(Nw, owned, wr.iterations, result.tau_f, result.tau_g, result.messages);
+    wr.model.messages =
+        wr.model.schedule - schedule(Nw, owned, wr.iterations, result.tau_f, result.tau_g, {});
+    result.model.sequential += wr.model.sequential;
+    result.model.synchronous += wr.model.synchronous;
+    result.model.pipelined += wr.model.pipelined;
+    result.model.schedule += wr.model.schedule;
+    result.model.messages += wr.model.messages;
+  }
+  result.model.predicted = result.model.schedule + result.model.setup;
+  result.model.speedup_pipelined =
+      result.model.pipelined > 0 ? result.model.sequential / result.model.pipelined : 0;
+  result.model.speedup_bound =
+      result.iterations > 0 ? static_cast<double>(dec.slices()) / result.iterations : 0;
+  // The alternatives on the same ranks, each window with its own iterations.
+  std::vector<std::pair<int, int>> windows;
+  for (size_t w = 0; w < result.windows.size(); ++w) {
+    const auto slices = dec.window_slices(static_cast<int>(w));
+    windows.emplace_back(slices.second - slices.first, result.windows[w].iterations);
+  }
+  result.advice = advise(windows, dec.members(), dec.p_time(), dec.p_members(), result.tau_f,
+                         result.tau_g, result.messages);
+}
+
+// The fine solves of one time rank: F(U_n^{k-1}) for each owned slice whose
+// input changed, with their saved rows handed to the options' sink, results
+// read back through `stored_fine` when resuming, and a hook called between the
+// spans of every solve (it lets messages progress and may cancel the solve).
+template <class System, class Mapping, class ExecSpace, class MemorySpace>
+class FineSolves {
+ public:
+  using View = Kokkos::View<double**, Kokkos::LayoutLeft, MemorySpace>;
+
+  FineSolves(const ExecSpace& exec, const Decomposition& dec,
+             const core::EnsembleBlock<MemorySpace>& ensemble, const std::vector<double>& times,
+             const Options& opt, Timings& tm)
+      : exec_(exec),
+        dec_(dec),
+        ensemble_(ensemble),
+        times_(times),
+        opt_(opt),
+        tm_(tm),
+        shared_files_(opt.sink != nullptr && dec.p_members() > 1) {
+    if (opt.sink) {
+      paced_ = std::make_unique<PacedSink>(*opt.sink, opt.progress_spans, opt.min_span_steps);
+      // Rows of this rank's saved members, as indices into the local state:
+      // the same for every fine solve, built once.
+      const auto lo =
+          std::lower_bound(opt.saved_members.begin(), opt.saved_members.end(), ensemble.begin);
+      const auto hi = std::lower_bound(opt.saved_members.begin(), opt.saved_members.end(),
+                                       ensemble.begin + ensemble.size());
+      auto& d = save_.solve;
+      d.system = opt.system_name;
+      d.integrator = kernels::method_name(opt.fine.method);
+      d.dim = System::dim;
+      d.save_every = opt.save_every;
+      d.saved_members = opt.saved_members;
+      d.member_offset = lo - opt.saved_members.begin();
+      d.local_members = hi - lo;
+      d.ensemble_size = dec.members();
+      save_.sink = paced_.get();
+      save_.rows = kernels::saved_rows<MemorySpace>(d, ensemble.begin);
+    }
+    if (opt.stored_fine) stored_state_.resize(static_cast<size_t>(ensemble.size()) * System::dim);
+  }
+
+  // Iteration k's fine solves of the slices in `store` (global slice first + i)
+  // whose input changed. Returns false when `between` cancelled one.
+  bool run(int k, int first, SliceStore<MemorySpace>& store, const std::function<bool()>& between) {
+    if (shared_files_) {  // the ranks sharing the slices' files solve the same slices
+      auto& changed = store.changed_flags();
+      MPI_Allreduce(MPI_IN_PLACE, changed.data(), store.slices(), MPI_CHAR, MPI_LOR,
+                    dec_.member_comm());
+    }
+    for (int i = 0; i < store.slices(); ++i) {
+      if (!store.changed(i)) continue;
+      const int n = first + i;
+      if (opt_.stored_fine && stored(k, n, store.fine(i))) {
+        ++tm_.fine_stored;
+        store.set_fine(i, k);
+        continue;
+      }
+      const double t = MPI_Wtime();
+      Kokkos::deep_copy(exec_, store.fine(i), store.input(i));
+      const bool done = solve(k, n, store.fine(i), between);
+      const double dt = MPI_Wtime() - t;
+      tm_.fine += dt;
+      if (!done) {
+        ++tm_.fine_cancelled;
+        return false;
+      }
+      completed_time_ += dt;
+      ++tm_.fine_solves;
+      store.set_fine(i, k);
+    }
+    return true;
+  }
+
+  // Seconds of the fine solves that completed.
+  double completed_time() const { return completed_time_; }
+
+ private:
+  // Resuming: slice n's result of iteration k read back into `into`, if stored
+  // (with shared files, only if every rank sharing them has it).
+  bool stored(int k, int n, const View& into) {
+    int have = opt_.stored_fine(k, n, stored_state_.data()) ? 1 : 0;
+    if (shared_files_) {
+      MPI_Allreduce(MPI_IN_PLACE, &have, 1, MPI_INT, MPI_LAND, dec_.member_comm());
+    }
+    if (!have) return false;
+    exec_.fence();
+    core::assign_rows(stored_state_.data(), into);
+    return true;
+  }
+
+  bool solve(int k, int n, const View& state, const std::function<bool()>& between) {
+    const double t0 = times_[static_cast<size_t>(n)], t1 = times_[static_cast<size_t>(n) + 1];
+    const std::int64_t steps = opt_.fine.steps_for(t0, t1);
+    if (!opt_.sink) {
+      // In spans, `between` before each: kernels::advance from step `first`
+      // gives the bits of one propagation over all steps.
+      ScopedRegion region("pint::parareal::fine_solve");
+      const std::int64_t spans =
+          std::clamp<std::int64_t>(steps / opt_.min_span_steps, 1, opt_.progress_spans);
+      const std::int64_t span = (steps + spans - 1) / spans;
+      const double dt = (t1 - t0) / static_cast<double>(steps);
+      kernels::check_method<System>(opt_.fine.method);
+      return kernels::with_method(opt_.fine.method, [&](auto method) {
+        for (std::int64_t first = 0; first < steps; first += span) {
+          if (between()) return false;
+          kernels::advance<System, decltype(method), Mapping>(
+              exec_, ensemble_.params, state, t0, dt, first, std::min(span, steps - first));
+          exec_.fence();
+        }
+        return true;
+      });
+    }
+    auto& d = save_.solve;
+    d.iteration = k;
+    d.slice = n;
+    d.t0 = t0;
+    d.t1 = t1;
+    d.h = opt_.fine.h > 0 ? opt_.fine.h : (t1 - t0) / static_cast<double>(steps);
+    d.n = steps;
+    return kernels::propagate<System, Mapping>(exec_, opt_.fine.method, ensemble_.params, state, t0,
+                                               t1, steps, &save_, &between);
+  }
+
+  ExecSpace exec_;
+  const Decomposition& dec_;
+  const core::EnsembleBlock<MemorySpace>& ensemble_;
+  const std::vector<double>& times_;
+  const Options& opt_;
+  Timings& tm_;
+  bool shared_files_;
+  std::unique_ptr<PacedSink> paced_;
+  kernels::SaveRequest<MemorySpace> save_;
+  std::vector<double> stored_state_;
+  double completed_time_ = 0;
 };
 
+struct Sweep {
+  double max_change = 0, max_abs = 0;
+  double last_change = 0;  // of the rank's last slice: whether U at its last boundary changed
+};
+
+// U_{n+1}^k = F(U_n^{k-1}) + (G(U_n^k) - G(U_n^{k-1})) for the slices of
+// `store` in order (global slice first + i), one fused pass each; with
+// `initial`, U_{n+1}^0 = G(U_n^0). Marks each next slice's input changed or not.
+template <class System, class Mapping, class ExecSpace, class MemorySpace>
+Sweep sweep(const ExecSpace& exec, SliceStore<MemorySpace>& store,
+            const core::EnsembleBlock<MemorySpace>& ensemble, const std::vector<double>& times,
+            const Propagator& coarse, int first, bool initial, Timings& tm) {
+  Sweep r;
+  for (int i = 0; i < store.slices(); ++i) {
+    const auto n = static_cast<size_t>(first + i);
+    const double t = MPI_Wtime();
+    const auto c = kernels::coarse_correct<System, Mapping>(
+        exec, coarse.method, ensemble.params, store.input(i), store.out(i), store.fine(i),
+        store.g_old(i), store.g_new(), times[n], times[n + 1],
+        coarse.steps_for(times[n], times[n + 1]), initial);
+    store.accept_coarse(i);
+    tm.coarse += MPI_Wtime() - t;
+    ++tm.coarse_solves;
+    if (initial) continue;
+    if (i + 1 < store.slices()) store.set_changed(i + 1, c.max_change > 0.0);
+    r.max_change = std::max(r.max_change, c.max_change);
+    r.max_abs = std::max(r.max_abs, c.max_abs);
+    r.last_change = c.max_change;
+  }
+  return r;
+}
+
+// The result of a window whose decisions are complete: its history, and this
+// rank's end states and final fine iterations appended to `result`.
+template <class MemorySpace>
+WindowResult window_result(Result& result, const SliceStore<MemorySpace>& store,
+                           const DecisionQueue& decisions,
+                           std::map<int, std::vector<int>>& fine_iteration_at, int first) {
+  const int final_k = decisions.stopped() ? decisions.stop_at() : decisions.started();
+  if (final_k != decisions.started()) {
+    throw std::logic_error("pint::parareal::solve: stopped at iteration " +
+                           std::to_string(final_k) + " after sweep " +
+                           std::to_string(decisions.started()) + "; please report this bug");
+  }
+  WindowResult wr;
+  wr.iterations = final_k;
+  wr.converged = decisions.stopped() && !decisions.diverged();
+  wr.diverged = decisions.diverged();
+  for (int j = 1; j <= final_k; ++j)
+    wr.history.push_back(decisions.change(j));
+  for (int i = 0; i < store.slices(); ++i) {
+    result.owned_slices.push_back(first + i);
+    core::append_rows(store.out(i), result.end_states);
+    result.fine_iteration.push_back(final_k > 0 ? fine_iteration_at[final_k][static_cast<size_t>(i)]
+                                                : -1);
+  }
+  return wr;
+}
+
 }  // namespace Impl
+
+// What a boundary message of `count` doubles (members x dim of one rank) and a
+// decision cost on this machine: a ping-pong of such a message between time
+// ranks 0 and 1, and a few all-reduces. Collective over dec.world(); meant to
+// run once before a solve (it allocates a message-sized buffer) and be passed
+// in Options::messages, so the model counts the messages the solver sends.
+inline MessageCosts measure_messages(const Decomposition& dec, std::int64_t count) {
+  MessageCosts cost;
+  const int me = dec.time_rank();
+  if (dec.p_time() > 1 && me < 2) {
+    std::vector<double> buffer(static_cast<size_t>(count), 1.0);
+    const int other = 1 - me;
+    for (int round = 0; round < 2; ++round) {  // the first warms the path up
+      const double t = MPI_Wtime();
+      for (int leg = 0; leg < 2; ++leg) {
+        if (leg == me) {
+          MPI_Send(buffer.data(), static_cast<int>(count), MPI_DOUBLE, other, 7, dec.time_comm());
+        } else {
+          MPI_Recv(buffer.data(), static_cast<int>(count), MPI_DOUBLE, other, 7, dec.time_comm(),
+                   MPI_STATUS_IGNORE);
+        }
+      }
+      if (me == 0) cost.boundary = (MPI_Wtime() - t) / 2;  // rank 0 times the round trip
+    }
+  }
+  double values[2] = {0, 0};
+  MPI_Allreduce(MPI_IN_PLACE, values, 2, MPI_DOUBLE, MPI_MAX, dec.world());
+  const double t = MPI_Wtime();
+  for (int i = 0; i < 8; ++i)
+    MPI_Allreduce(MPI_IN_PLACE, values, 2, MPI_DOUBLE, MPI_MAX, dec.world());
+  cost.decision = (MPI_Wtime() - t) / 8;
+  double both[2] = {cost.boundary, cost.decision};
+  MPI_Allreduce(MPI_IN_PLACE, both, 2, MPI_DOUBLE, MPI_MAX, dec.world());
+  int size = 1;
+  MPI_Comm_size(dec.world(), &size);
+  return {both[0], size > 1 ? both[1] : 0.0};
+}
 
 // Runs parareal for members [ensemble.begin, ensemble.begin + size) of an
 // ensemble over the time points `times` (N + 1 boundaries). Collective over
@@ -138,7 +434,6 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
              const Options& opt) {
   ScopedRegion region("pint::parareal::solve");
   using View = Kokkos::View<double**, Kokkos::LayoutLeft, MemorySpace>;
-  constexpr int D = System::dim;
   const int N = dec.slices();
   if (static_cast<int>(times.size()) != N + 1) {
     throw std::invalid_argument("pint::parareal::solve: expected " + std::to_string(N + 1) +
@@ -146,359 +441,111 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
   }
   if (!(opt.tolerance >= 0.0)) throw std::invalid_argument("tolerance must be >= 0");
   const std::int64_t M = ensemble.size();
-  const size_t row = static_cast<size_t>(M) * D;
   const int P = dec.p_time(), me = dec.time_rank();
-  const bool collective_sink = opt.sink != nullptr && dec.p_members() > 1;
-  const auto clock = [] { return MPI_Wtime(); };
-  const double start = clock();
-
+  const bool shared_files = opt.sink != nullptr && dec.p_members() > 1;
+  const double start = MPI_Wtime();
   Result result;
   result.local_members = M;
-  result.dim = D;
+  result.dim = System::dim;
   Timings& tm = result.timings;
-  double fine_time = 0, coarse_time = 0;
 
-  auto copy = [&](const View& to, const View& from) { Kokkos::deep_copy(exec, to, from); };
-  auto make = [&](const char* name) {
-    return View(
-        Kokkos::view_alloc(Kokkos::WithoutInitializing, std::string("pint::parareal::") + name),
-        static_cast<size_t>(M), D);
-  };
-
-  // Rows of this rank's saved members, as indices into the local state.
-  std::int64_t save_offset = 0, save_count = 0;
-  Kokkos::View<const std::int64_t*, MemorySpace> save_rows;
-  if (opt.sink) {
-    const auto lo =
-        std::lower_bound(opt.saved_members.begin(), opt.saved_members.end(), ensemble.begin);
-    const auto hi =
-        std::lower_bound(opt.saved_members.begin(), opt.saved_members.end(), ensemble.begin + M);
-    save_offset = lo - opt.saved_members.begin();
-    save_count = hi - lo;
-    // The same for every fine solve: built once.
-    core::SolveDescription rows_of;
-    rows_of.saved_members = opt.saved_members;
-    rows_of.member_offset = save_offset;
-    rows_of.local_members = save_count;
-    save_rows = kernels::saved_rows<MemorySpace>(rows_of, ensemble.begin);
+  int capacity = 1, owned = 0;
+  for (int w = 0; w < dec.windows(); ++w) {
+    const int s = dec.owned_slices(w).second - dec.owned_slices(w).first;
+    capacity = std::max(capacity, s);
+    owned += s;
   }
-
-  View y0 = make("y0");
-  copy(y0, ensemble.state);
+  result.end_states.reserve(static_cast<size_t>(owned) * static_cast<size_t>(M) * System::dim);
+  SliceStore<MemorySpace> store(capacity, M, System::dim);
+  BoundaryLink<MemorySpace> link(dec.time_comm(), me - 1, me + 1 < P ? me + 1 : -1, M, System::dim,
+                                 opt.transfer);
+  Impl::FineSolves<System, Mapping, ExecSpace, MemorySpace> fine(exec, dec, ensemble, times, opt,
+                                                                 tm);
+  View y0(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pint::parareal::y0"),
+          static_cast<size_t>(M), System::dim);
+  Kokkos::deep_copy(exec, y0, ensemble.state);
+  exec.fence();
+  tm.setup = MPI_Wtime() - start;
 
   for (int w = 0; w < dec.windows(); ++w) {
-    const auto [wfirst, wlast] = dec.window_slices(w);
-    const auto [a, b] = dec.owned_slices(w);
-    const int s = b - a, Nw = wlast - wfirst;
+    const int a = dec.owned_slices(w).first, s = dec.owned_slices(w).second - a;
+    const int Nw = dec.window_slices(w).second - dec.window_slices(w).first;
     const int kmax = opt.max_iterations > 0 ? std::min(opt.max_iterations, Nw) : Nw;
+    store.start(s);
+    DecisionQueue decisions(dec.world(), opt.tolerance, opt.relative);
+    decisions.on_decided = [&](int k, double change) {
+      if (!opt.progress) return;
+      Progress p{w, k, change, std::min(k, Nw), Nw, MPI_Wtime() - start, 0.0};
+      p.remaining = p.elapsed / k * (decisions.stop_at() == k ? 0 : kmax - k);
+      opt.progress(p);
+    };
+    // Between spans of a fine solve: messages progress; the solve is cancelled
+    // once a decision says "converged" (never with shared files: the ranks
+    // writing one file together must finish it together).
+    const std::function<bool()> between = [&] {
+      link.progress();
+      return decisions.test() && !shared_files;
+    };
+    std::map<int, std::vector<int>> fine_iteration_at;  // fine results that fed sweep k
 
-    std::vector<View> out(s), fine(s), g_old(s);
-    for (int i = 0; i < s; ++i) {
-      out[i] = make("out");
-      fine[i] = make("fine");
-      g_old[i] = make("g_old");
-    }
-    View in0 = make("in0"), work = make("work");
-    std::vector<int> fine_iter(s, -1);
-    std::map<int, std::vector<int>> fine_iter_at;  // fine results that fed sweep k
-    std::vector<char> changed(s, 1);               // input changed since the last fine solve
-    auto host_in = Kokkos::create_mirror_view(in0);
-    std::vector<double> stored_state(opt.stored_fine ? row : 0);
-    Impl::Boundary recv, send;
-    recv.data.resize(row + 1);
-    send.data.resize(row + 1);
-    const int tag_base = 0;
-
-    auto post_recv = [&](int k) {
-      if (me == 0) return;
-      MPI_Irecv(recv.data.data(), static_cast<int>(row + 1), MPI_DOUBLE, me - 1,
-                tag_base + k % 30000, dec.time_comm(), &recv.request);
-    };
-    // Sends U^k at the last boundary on. The receive on the other side is always
-    // posted before this (right after the previous one completed), and the send is
-    // completed here, before the next fine solve: a large message goes by
-    // rendezvous, and a pending send would not progress while this rank computes,
-    // delaying the next rank by a whole fine solve.
-    auto send_last = [&](int k, double change) {
-      if (me == P - 1) return;
-      const double t = clock();
-      auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out[s - 1]);
-      std::copy(host.data(), host.data() + row, send.data.begin());
-      send.data[row] = change;
-      MPI_Request request;
-      MPI_Isend(send.data.data(), static_cast<int>(row + 1), MPI_DOUBLE, me + 1,
-                tag_base + k % 30000, dec.time_comm(), &request);
-      MPI_Wait(&request, MPI_STATUS_IGNORE);
-      tm.communication += clock() - t;
-    };
-    auto input = [&](int i) -> const View& { return i == 0 ? in0 : out[i - 1]; };
-    auto run_coarse = [&](int i, const View& dst) {
-      const double t = clock();
-      copy(dst, input(i));
-      const int n = a + i;
-      kernels::propagate<System, Mapping>(exec, opt.coarse.method, ensemble.params, dst, times[n],
-                                          times[n + 1],
-                                          opt.coarse.steps_for(times[n], times[n + 1]));
-      const double dt = clock() - t;
-      tm.coarse += dt;
-      coarse_time += dt;
-      ++tm.coarse_solves;
-    };
-
-    // Decisions: iteration -> (max change, max |U|), completed in order.
-    std::map<int, std::array<double, 2>> local, global;
-    std::map<int, MPI_Request> pending;
-    int decided = 0;  // decisions known for iterations 1..decided
-    int stop_at = -1;
-    bool diverged = false;
-    auto start_decision = [&](int k, double change, double magnitude) {
-      local[k] = {change, magnitude};
-      global[k] = {0, 0};
-      MPI_Iallreduce(local[k].data(), global[k].data(), 2, MPI_DOUBLE, MPI_MAX, dec.world(),
-                     &pending[k]);
-    };
-    auto converged = [&](int k) {
-      const double change = global[k][0];
-      const double scale = opt.relative ? global[k][1] : 1.0;
-      return opt.relative ? (scale > 0 ? change / scale < opt.tolerance : change == 0.0)
-                          : change < opt.tolerance;
-    };
-    auto record = [&](int k) {
-      decided = k;
-      if (!std::isfinite(global[k][0]) && stop_at < 0) {
-        diverged = true;  // the same on every rank: the value is the global maximum
-        stop_at = k;
-      }
-      if (converged(k) && stop_at < 0) stop_at = k;
-      if (opt.progress) {
-        Progress p;
-        p.window = w;
-        p.iteration = k;
-        p.max_change = global[k][0];
-        p.slices_final = std::min(k, Nw);
-        p.window_slices = Nw;
-        p.elapsed = clock() - start;
-        p.remaining = k > 0 ? p.elapsed / k * (stop_at == k ? 0 : kmax - k) : 0;
-        opt.progress(p);
-      }
-    };
-    // Completes decision k (blocking). Returns true if some decided iteration converged.
-    auto wait_decision = [&](int k) {
-      while (decided < k) {
-        const int next = decided + 1;
-        const double t = clock();
-        MPI_Wait(&pending[next], MPI_STATUS_IGNORE);
-        tm.waiting += clock() - t;
-        pending.erase(next);
-        record(next);
-      }
-      return stop_at > 0;
-    };
-    // Completes decision k if it has arrived, without blocking.
-    auto test_decision = [&](int k) {
-      while (decided < k) {
-        const int next = decided + 1;
-        int flag = 0;
-        MPI_Test(&pending[next], &flag, MPI_STATUS_IGNORE);
-        if (!flag) break;
-        pending.erase(next);
-        record(next);
-      }
-      return stop_at > 0;
-    };
-
-    // Receives U^k at the first boundary (time rank > 0; on time rank 0 it is y0).
-    // Returns whether it differs from U^{k-1} there.
-    auto receive = [&](int k) -> char {
-      if (me == 0) {
-        if (k == 0) copy(in0, y0);
-        return k == 0;
-      }
-      double t = clock();
-      MPI_Wait(&recv.request, MPI_STATUS_IGNORE);
-      tm.waiting += clock() - t;
-      t = clock();
-      std::copy(recv.data.begin(), recv.data.begin() + static_cast<std::ptrdiff_t>(row),
-                host_in.data());
-      Kokkos::deep_copy(exec, in0, host_in);
-      exec.fence();
-      tm.communication += clock() - t;
-      return k == 0 || recv.data[row] > 0.0;
-    };
-
-    // Iteration 0: the coarse sweep.
-    post_recv(0);
-    receive(0);
-    for (int i = 0; i < s; ++i) {
-      run_coarse(i, g_old[i]);
-      copy(out[i], g_old[i]);
-    }
-    exec.fence();
-    post_recv(1);
-    send_last(0, 1.0);
+    // Iteration 0: U_0^0 = y0 (or from the previous rank), U_{n+1}^0 = G(U_n^0).
+    link.post_receive(0);
+    store.set_first_input(me == 0 ? y0 : link.receive(exec).first);
+    link.post_receive(1);
+    Impl::sweep<System, Mapping>(exec, store, ensemble, times, opt.coarse, a, true, tm);
+    link.send(exec, 0, store.out(s - 1), true);
 
     // Invariant: a rank does sweep k only once decision k-1 is known to be "go
     // on". So every rank does the same sweeps (every send has its receive, every
-    // decision is joined by all), and the first converged decision j is the
-    // last sweep anywhere. Fine solves of iteration k start before decision k-1
-    // is known and are cancelled if it says "converged".
-    int k = 0, last_started = 0;  // last_started: the last sweep (and decision started)
-    while (k < kmax) {
-      // The last time rank contributes last to decision k: it completes at once,
-      // so waiting costs nothing and saves a speculative fine solve.
-      const bool wait_now = collective_sink || me == P - 1;
-      if (k >= 1 && (wait_now ? wait_decision(k) : test_decision(k))) break;
-      ++k;
-
-      // (1) Fine solves F(U_n^{k-1}) of slices whose input changed.
-      if (collective_sink) {
-        MPI_Allreduce(MPI_IN_PLACE, changed.data(), s, MPI_CHAR, MPI_LOR, dec.member_comm());
+    // decision is joined by all), and the first converged decision is the last
+    // sweep anywhere. Fine solves of iteration k start before decision k-1 is
+    // known and are cancelled if it says "converged". The last time rank
+    // contributes last to decision k: waiting for it there costs nothing and
+    // saves a speculative fine solve.
+    const bool wait_now = shared_files || me == P - 1;
+    for (int k = 1; k <= kmax; ++k) {
+      if (k >= 2 && (wait_now ? decisions.wait(k - 1) : decisions.test())) break;
+      // (1) F(U_n^{k-1}) of the slices whose input changed.
+      if (!fine.run(k, a, store, between)) break;  // cancelled: decision k-1 said converged
+      if (k >= 2 && decisions.wait(k - 1)) break;  // the invariant
+      // (2) U_0^k at the first boundary.
+      if (me > 0) {
+        const auto received = link.receive(exec);
+        store.set_first_input(received.first);
+        store.set_changed(0, received.second);
       }
-      bool cancelled = false;
-      const std::function<bool()> cancel = [&] { return test_decision(k - 1); };
-      for (int i = 0; i < s && !cancelled; ++i) {
-        if (!changed[i]) continue;
-        const int n = a + i;
-        if (opt.stored_fine) {
-          int stored = opt.stored_fine(k, n, stored_state.data()) ? 1 : 0;
-          if (collective_sink) {
-            MPI_Allreduce(MPI_IN_PLACE, &stored, 1, MPI_INT, MPI_LAND, dec.member_comm());
-          }
-          if (stored) {
-            exec.fence();
-            core::assign_rows(stored_state.data(), fine[i]);
-            ++tm.fine_stored;
-            fine_iter[i] = k;
-            changed[i] = 0;
-            continue;
-          }
-        }
-        const double t = clock();
-        copy(fine[i], input(i));
-        const std::int64_t steps = opt.fine.steps_for(times[n], times[n + 1]);
-        bool done;
-        if (opt.sink) {
-          kernels::SaveRequest<MemorySpace> save;
-          save.sink = opt.sink;
-          auto& d = save.solve;
-          d.system = opt.system_name;
-          d.integrator = kernels::method_name(opt.fine.method);
-          d.dim = D;
-          d.iteration = k;
-          d.slice = n;
-          d.t0 = times[n];
-          d.t1 = times[n + 1];
-          d.h = opt.fine.h > 0 ? opt.fine.h : (d.t1 - d.t0) / static_cast<double>(steps);
-          d.n = steps;
-          d.save_every = opt.save_every;
-          d.saved_members = opt.saved_members;
-          d.member_offset = save_offset;
-          d.local_members = save_count;
-          d.ensemble_size = dec.members();
-          save.rows = save_rows;
-          done = kernels::propagate<System, Mapping>(exec, opt.fine.method, ensemble.params,
-                                                     fine[i], times[n], times[n + 1], steps, &save,
-                                                     collective_sink ? nullptr : &cancel);
-        } else {
-          done = kernels::propagate<System, Mapping>(exec, opt.fine.method, ensemble.params,
-                                                     fine[i], times[n], times[n + 1], steps,
-                                                     nullptr, k >= 2 ? &cancel : nullptr);
-        }
-        const double dt = clock() - t;
-        tm.fine += dt;
-        if (!done) {
-          ++tm.fine_cancelled;
-          cancelled = true;
-          break;
-        }
-        fine_time += dt;
-        ++tm.fine_solves;
-        fine_iter[i] = k;
-        changed[i] = 0;
-      }
-      if (cancelled) break;                       // decision k-1 said converged
-      if (k >= 2 && wait_decision(k - 1)) break;  // the invariant
-
-      // (2) U^k at the first boundary, (3) the coarse sweep with the correction.
-      changed[0] = receive(k);
-      post_recv(k + 1);
-      fine_iter_at[k] = fine_iter;
-      double change = 0, magnitude = 0;
-      for (int i = 0; i < s; ++i) {
-        run_coarse(i, work);
-        const double t = clock();
-        const auto c = kernels::correct_fused(exec, out[i], fine[i], work, g_old[i]);
-        std::swap(work, g_old[i]);
-        tm.coarse += clock() - t;
-        change = std::max(change, c.max_change);
-        magnitude = std::max(magnitude, c.max_abs);
-        if (i + 1 < s) changed[i + 1] = c.max_change > 0.0 ? 1 : 0;
-        if (i + 1 == s) send_last(k, c.max_change);
-      }
+      link.post_receive(k + 1);
+      fine_iteration_at[k] = store.fine_iterations();
+      // (3) U_{n+1}^k = F(U_n^{k-1}) + (G(U_n^k) - G(U_n^{k-1})), and U^k at the
+      // last boundary on to the next rank.
+      link.wait_sent();  // the last slice's output is about to change
+      const auto c =
+          Impl::sweep<System, Mapping>(exec, store, ensemble, times, opt.coarse, a, false, tm);
+      link.send(exec, k, store.out(s - 1), c.last_change > 0.0);
       // (4) The decision of iteration k, without waiting for it.
-      start_decision(k, change, magnitude);
-      last_started = k;
+      decisions.start(k, c.max_change, c.max_abs);
     }
     // Complete the outstanding decisions (all ranks started the same ones).
-    wait_decision(last_started);
-    const int final_k = stop_at > 0 ? stop_at : last_started;
-    if (final_k != last_started) {
-      throw std::logic_error("pint::parareal::solve: stopped at iteration " +
-                             std::to_string(final_k) + " after sweep " +
-                             std::to_string(last_started) + "; please report this bug");
-    }
-    if (recv.request != MPI_REQUEST_NULL) {
-      MPI_Cancel(&recv.request);
-      MPI_Wait(&recv.request, MPI_STATUS_IGNORE);
-    }
-
-    // The result is iteration final_k, the last sweep.
-    WindowResult wr;
-    wr.iterations = final_k;
-    wr.converged = stop_at > 0 && !diverged;
-    wr.diverged = diverged;
-    for (int j = 1; j <= final_k; ++j)
-      wr.history.push_back(global[j][0]);
-    for (int i = 0; i < s; ++i) {
-      result.owned_slices.push_back(a + i);
-      core::append_rows(out[i], result.end_states);
-      result.fine_iteration.push_back(fine_iter_at[final_k][static_cast<size_t>(i)]);
-    }
+    decisions.wait(decisions.started());
+    link.cancel_receive();  // U of the sweep after the last: never sent
+    link.wait_sent();
+    tm.waiting += decisions.waiting();
+    const double t = MPI_Wtime();
+    result.windows.push_back(Impl::window_result(result, store, decisions, fine_iteration_at, a));
 
     // The next window starts from this window's end state (on the last time rank).
     if (w + 1 < dec.windows()) {
       auto host = Kokkos::create_mirror_view(Kokkos::HostSpace(), y0);
-      if (me == P - 1) Kokkos::deep_copy(host, out[s - 1]);
-      MPI_Bcast(host.data(), static_cast<int>(row), MPI_DOUBLE, P - 1, dec.time_comm());
+      if (me == P - 1) Kokkos::deep_copy(host, store.out(s - 1));
+      MPI_Bcast(host.data(), static_cast<int>(M * System::dim), MPI_DOUBLE, P - 1, dec.time_comm());
       Kokkos::deep_copy(y0, host);
     }
-    result.windows.push_back(std::move(wr));
+    tm.setup += MPI_Wtime() - t;
   }
-
-  // Timings and the model from the slowest rank's mean costs.
-  tm.total = clock() - start;
-  double costs[2] = {tm.fine_solves ? fine_time / tm.fine_solves : 0.0,
-                     tm.coarse_solves ? coarse_time / tm.coarse_solves : 0.0};
-  MPI_Allreduce(MPI_IN_PLACE, costs, 2, MPI_DOUBLE, MPI_MAX, dec.world());
-  result.tau_f = costs[0];
-  result.tau_g = costs[1];
-  for (auto& wr : result.windows) {
-    result.iterations += wr.iterations;
-    result.converged = result.converged && wr.converged;
-    result.diverged = result.diverged || wr.diverged;
-  }
-  for (int w = 0; w < dec.windows(); ++w) {
-    const auto [wf, wl] = dec.window_slices(w);
-    auto& wr = result.windows[static_cast<size_t>(w)];
-    wr.model = predict(wl - wf, P, wr.iterations, result.tau_f, result.tau_g);
-    result.model.sequential += wr.model.sequential;
-    result.model.synchronous += wr.model.synchronous;
-    result.model.pipelined += wr.model.pipelined;
-  }
-  result.model.speedup_pipelined =
-      result.model.pipelined > 0 ? result.model.sequential / result.model.pipelined : 0;
-  result.model.speedup_bound =
-      result.iterations > 0 ? static_cast<double>(N) / result.iterations : 0;
+  tm.waiting += link.waiting();
+  tm.communication += link.copying();
+  tm.total = MPI_Wtime() - start;
+  Impl::finish(result, dec, fine.completed_time(), opt.messages);
   return result;
 }
 
