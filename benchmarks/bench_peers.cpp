@@ -252,7 +252,9 @@ int main(int argc, char** argv) {
 #if PINT_HAVE_KOKKOS_ODE
   int kokkos_steps = 0;
   const double difference = ode_max_difference(&kokkos_steps);
-  benchmark::AddCustomContext("kokkos_ode_rk4_max_difference", std::to_string(difference));
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", difference);
+  benchmark::AddCustomContext("kokkos_ode_rk4_max_difference", text);
   benchmark::AddCustomContext("kokkos_ode_rk4_steps", std::to_string(kokkos_steps));
   if (!(difference <= 1e-12)) {
     std::fprintf(stderr,
