@@ -16,6 +16,7 @@
 #include <Kokkos_Core.hpp>
 
 #include <algorithm>
+#include <ctime>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -42,6 +43,13 @@ kernels::Peak measure_peak(int repeats = 3) {
   kernels::Peak& best = best_peak<Space>();
   if (p.gflops > best.gflops) best = p;
   return best;
+}
+
+// CPU seconds of every thread of this process.
+double process_cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 // Throughput counters; fraction_of_peak uses the peak of the threads that ran.
@@ -95,6 +103,7 @@ void BM_oscillator(benchmark::State& state) {
   double seconds = 0;
   std::int64_t first = 0;
   measure_peak<Space>();
+  const double cpu0 = process_cpu_seconds();
   for (auto _ : state) {
     Space().fence();
     kernels::SpaceTimer<Space> timer;
@@ -105,6 +114,13 @@ void BM_oscillator(benchmark::State& state) {
     seconds += t;
     first += steps;
   }
+  const double cpu = process_cpu_seconds() - cpu0;
+  // Member-steps per CPU second of all the process's threads: on a machine shared
+  // with other work, the same for 1 and 2 threads when the kernel scales (the
+  // wall clock of a 2-thread run there measures the other work; spinning at the
+  // end of a launch counts as CPU time, so this can only underestimate).
+  state.counters["member_steps_per_cpu_s"] =
+      static_cast<double>(members) * steps * state.iterations() / cpu;
   measure_peak<Space>();  // before and after the runs: the best seen is the peak
   report(state, seconds, static_cast<double>(members) * steps * state.iterations(), flops,
          best_peak<Space>());
