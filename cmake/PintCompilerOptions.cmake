@@ -33,6 +33,13 @@ endif()
 if(PINT_NATIVE_ARCH AND CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang|IntelLLVM"
    AND NOT Kokkos_ENABLE_CUDA AND NOT Kokkos_ENABLE_HIP)
   # Vector width of this CPU (AVX-512 on the reference machine). Off for
-  # portable binaries: -DPINT_NATIVE_ARCH=OFF.
+  # portable binaries: -DPINT_NATIVE_ARCH=OFF. Where the CPU has AVX-512, use
+  # its 512-bit vectors (GCC's tuning for some AVX-512 CPUs prefers 256 bits):
+  # the host lane count (kernels/lanes.hpp) assumes the widest FMA vectors.
   set(PINT_ARCH_OPTIONS -march=native)
+  include(CheckCXXCompilerFlag)
+  check_cxx_compiler_flag("-march=native -mprefer-vector-width=512" PINT_HAVE_PREFER_512)
+  if(PINT_HAVE_PREFER_512)
+    list(APPEND PINT_ARCH_OPTIONS -mprefer-vector-width=512)
+  endif()
 endif()

@@ -107,7 +107,7 @@ SIZES = {
               "gbench_repetitions": 1},
 }
 PREDICT_MAX_RANKS = 4096
-INTEGRATOR_FILTER = "BM_oscillator<kernels::RK4>/1000000/|BM_reference_rk4"
+INTEGRATOR_FILTER = "BM_oscillator<rk4>/Serial/1000000/|BM_reference_rk4<(naive|blocked64)>"
 
 
 class StudyError(RuntimeError):
@@ -359,7 +359,7 @@ class Study:
         return self.launcher.run(name, 1, argv)
 
     def peers(self):
-        tutorial = self.gbench("peers_tutorial", "pint_bench_peers", [])
+        tutorial = self.gbench("peers_tutorial", "pint_bench_peers", ["--benchmark_filter=BM_tutorial"])
         kernels = self.gbench("peers_ensemble_kernel", "pint_bench_integrators",
                               [f"--benchmark_filter={INTEGRATOR_FILTER}"])
 
@@ -373,8 +373,9 @@ class Study:
         tutorial = gbench_values(tutorial, "real_time")
         kernels = gbench_values(kernels, "member_steps_per_s")
         pint_t, plain_t = find(tutorial, "BM_tutorial_pint"), find(tutorial, "BM_tutorial_plain")
-        rk4 = find(kernels, "BM_oscillator<kernels::RK4>/1000000")
-        blocked, naive = find(kernels, "rk4_blocked"), find(kernels, "rk4_naive")
+        rk4 = find(kernels, "BM_oscillator<rk4>/Serial/1000000/")
+        blocked = find(kernels, "BM_reference_rk4<blocked64>")
+        naive = find(kernels, "BM_reference_rk4<naive>")
         return {
             "tutorial_sequential": {
                 "problem": "omega0 = 1, zeta = 0.5, y0 = (1, 0), linspace(0, 15, 20), "

@@ -15,10 +15,19 @@
 #include <type_traits>
 
 #ifndef PINT_HOST_LANES
-// Members per work item on host backends. 32 (8 AVX2 vectors) keeps enough
-// independent FMA chains in flight to hide latency on the reference CPU (AMD
-// Zen 3): RK4 reached 77% of FP64 peak against 69% with 16 and 38% with 8.
+// Members per work item on host backends: 8 vectors of the widest FMA vectors
+// the build targets, enough independent FMA chains in flight to hide their
+// latency (2 pipes x 4 cycles). AVX2 (4 doubles): 32 -- on AMD Zen 3 RK4 reached
+// 77% of FP64 peak against 69% with 16 and 38% with 8. AVX-512 (8 doubles): 64
+// -- on an Intel Xeon (512-bit FMAs, 2 pipes) RK4 at 10^6 members, one thread,
+// measured 0.58-0.67 of the 512-bit peak with 32 lanes and 0.59-0.77 with 64
+// (a shared machine: mostly within noise of each other; README, "Roofline").
+// Override with -DPINT_HOST_LANES=N.
+#if defined(__AVX512F__) && !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__)
+#define PINT_HOST_LANES 64
+#else
 #define PINT_HOST_LANES 32
+#endif
 #endif
 
 // Marks the lane loop as free of dependences between iterations. Not `omp simd`:

@@ -47,8 +47,19 @@ struct Lanes {
   template <class PV, class SV>
   KOKKOS_FORCEINLINE_FUNCTION void load(const PV& params, const SV& state, std::int64_t base,
                                         int valid) {
+    // A full block reads consecutive members (vector loads); the last block
+    // repeats its last member in the spare lanes (gathers).
+    if (valid == B) {
+      load_lanes<false>(params, state, base, B);
+    } else {
+      load_lanes<true>(params, state, base, valid);
+    }
+  }
+  template <bool Partial, class PV, class SV>
+  KOKKOS_FORCEINLINE_FUNCTION void load_lanes(const PV& params, const SV& state, std::int64_t base,
+                                              int valid) {
     for (int l = 0; l < B; ++l) {
-      const std::int64_t j = base + (l < valid ? l : valid - 1);
+      const std::int64_t j = base + (!Partial || l < valid ? l : valid - 1);
       core::Vec<S::num_params> p;
       for (int k = 0; k < S::num_params; ++k)
         p[k] = params(j, k);
