@@ -68,7 +68,8 @@ check "pint run, seed tutorial (2 ranks)" mpiexec -n 2 pint run --members 1000 \
   --param zeta=linspace:0.3:0.9 --no-plots --output "$work/tutorial"
 if [ $bench -eq 1 ]; then
   PINT_BENCH_MEMBERS=1000000,10000000,100000000 check "integrator benchmark" \
-    pint_bench_integrators --benchmark_out="$out/integrators.json" --benchmark_out_format=json \
+    pint_bench_integrators --benchmark_filter='BM_fp64_peak|/(Cuda|HIP)/' \
+    --benchmark_out="$out/integrators.json" --benchmark_out_format=json \
     --benchmark_counters_tabular=true
   sed -n '/===== integrator benchmark/,$p' "$log" | grep -vE "^(=====|\*\*\*)" | tail -n 40
 fi
