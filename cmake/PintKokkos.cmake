@@ -66,6 +66,30 @@ macro(pint_find_kokkos)
       "On Debian 12 run scripts/install-deps.sh (package libtrilinos-kokkos-kernels-dev); "
       "otherwise install Kokkos Kernels ${Kokkos_VERSION} and pass -DKokkosKernels_ROOT=<prefix>.")
   endif()
+  # Kokkos Kernels must be the one built against this Kokkos: a Kokkos Kernels
+  # of another Kokkos compiles, then fails to link (or worse).
+  set(_pint_kk_mismatch FALSE)
+  if(KokkosKernels_VERSION)
+    string(REGEX MATCH "^[0-9]+\\.[0-9]+" _pint_kk_mm "${KokkosKernels_VERSION}")
+    string(REGEX MATCH "^[0-9]+\\.[0-9]+" _pint_k_mm "${Kokkos_VERSION}")
+    if(NOT _pint_kk_mm VERSION_EQUAL _pint_k_mm)
+      set(_pint_kk_mismatch TRUE)
+    endif()
+  elseif("KokkosCore" IN_LIST KokkosKernels_PACKAGE_LIST)
+    # Trilinos' Kokkos Kernels brings Trilinos' Kokkos (KokkosCore beside it).
+    get_filename_component(_pint_kk_parent "${KokkosKernels_DIR}" DIRECTORY)
+    get_filename_component(_pint_k_parent "${Kokkos_DIR}" DIRECTORY)
+    if(NOT _pint_kk_parent STREQUAL _pint_k_parent)
+      set(_pint_kk_mismatch TRUE)
+    endif()
+  endif()
+  if(_pint_kk_mismatch)
+    message(FATAL_ERROR
+      "pint: Kokkos Kernels ${KokkosKernels_VERSION} at ${KokkosKernels_DIR} was not built "
+      "against Kokkos ${Kokkos_VERSION} at ${Kokkos_DIR}. Pass -DKokkosKernels_ROOT=<prefix> "
+      "(or set the KokkosKernels_ROOT environment variable) to the Kokkos Kernels of this "
+      "Kokkos, and configure a fresh build folder.")
+  endif()
   # Repair 2: give Trilinos' Kokkos Kernels the standard target name.
   if(NOT TARGET Kokkos::kokkoskernels)
     if(TARGET trilinos_kokkoskernels)
