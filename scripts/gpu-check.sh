@@ -3,7 +3,7 @@
 #
 #   scripts/gpu-check.sh bundle [BUILD] [BUNDLE]
 #       On the build machine: gathers BUILD's (default build/cuda) `pint`, its GoogleTest
-#       executables and the kernel and parareal benchmarks, the shared libraries they load that a bare GPU machine lacks (Open MPI
+#       executables and the kernel benchmarks (integrators, coarse correction), the shared libraries they load that a bare GPU machine lacks (Open MPI
 #       with its plugins and mpiexec, PMIx, parallel HDF5, their own dependencies), and a
 #       runner into BUNDLE (default build/gpu-bundle), then runs the ldd check below.
 #   scripts/gpu-check.sh ldd BUNDLE
@@ -69,10 +69,11 @@ bundle_cmd() {
 
   # Programs: pint, the test executables, the benchmarks, and Open MPI's launcher.
   cp "$build/apps/pint" "$bundle/bin/"
+  # The tests built a second time with the GPU's mapping for CPUs are the plain ones on a GPU.
   find "$build/unit_tests" -maxdepth 1 -type f -executable -name 'pint_*_tests' \
-    -exec cp {} "$bundle/bin/" \;
+    ! -name '*_one_member_per_item_tests' -exec cp {} "$bundle/bin/" \;
   local b
-  for b in integrators correction peers parareal; do
+  for b in integrators correction; do
     if [ -x "$build/benchmarks/pint_bench_$b" ]; then cp "$build/benchmarks/pint_bench_$b" "$bundle/bin/"; fi
   done
   local launcher
