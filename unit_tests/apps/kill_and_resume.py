@@ -7,7 +7,11 @@ once the first per-slice file of iteration 2 or later is complete; then
 `--resume`. trajectory.h5, run.h5's boundary states and history must equal the
 reference's exactly, no temporary file may remain, and fine solves must have
 been read back. Then the sequential run: its last slices' files removed (as if
-it had been killed there) and resumed, against an uninterrupted sequential run."""
+it had been killed there) and resumed, against an uninterrupted sequential run.
+
+--members sets the ensemble size: 200000 makes a run of a few seconds in an
+optimised build, long enough to kill mid-iteration; sanitized builds, about a
+hundred times slower, pass a smaller ensemble for a run of similar length."""
 import glob
 import json
 import os
@@ -20,7 +24,7 @@ import numpy as np
 
 import pint_cli
 
-PROBLEM = ["--members", "200000", "--param", "zeta=linspace:0.1:0.9", "--fine", "rk4",
+PROBLEM = ["--param", "zeta=linspace:0.1:0.9", "--fine", "rk4",
            "--fine-steps", "500", "--coarse", "euler", "--slices", "8", "--t1", "8",
            "--tolerance", "1e-8", "--save-every", "500", "--no-plots"]
 
@@ -82,13 +86,16 @@ def compare(failures, what, ref, res):
 
 
 def main():
-    args = pint_cli.arguments()
+    args = pint_cli.arguments(
+        lambda ap: ap.add_argument("--members", type=int, default=200000,
+                                   help="ensemble size (smaller for sanitized builds)"))
+    problem = ["--members", str(args.members)] + PROBLEM
     failures = pint_cli.Failures()
     ref = os.path.join(args.scratch, "reference")
     res = os.path.join(args.scratch, "resumed")
-    pint_cli.run(args, ["run", "--output", ref, "--quiet"] + PROBLEM)
+    pint_cli.run(args, ["run", "--output", ref, "--quiet"] + problem)
 
-    proc = subprocess.Popen(pint_cli.command(args, ["run", "--output", res] + PROBLEM),
+    proc = subprocess.Popen(pint_cli.command(args, ["run", "--output", res] + problem),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     later = re.compile(r"fine-(\d{4})-.*\.h5$")
     seen = None
@@ -106,7 +113,7 @@ def main():
     print("left by the killed run:", " ".join(names))
     failures.check("trajectory.h5" not in names and "run.json" not in names,
                    "the killed run did not finish")
-    p = pint_cli.run(args, ["run", "--output", res, "--resume"] + PROBLEM)
+    p = pint_cli.run(args, ["run", "--output", res, "--resume"] + problem)
     print(p.stdout)
     compare(failures, res, results(ref), results(res))
     run = json.load(open(os.path.join(res, "run.json")))
@@ -118,14 +125,14 @@ def main():
     # The sequential run, interrupted after 5 of its 8 slices.
     seq_ref = os.path.join(args.scratch, "sequential-reference")
     seq = os.path.join(args.scratch, "sequential-resumed")
-    pint_cli.run(args, ["run", "--sequential", "--output", seq_ref, "--quiet"] + PROBLEM)
-    pint_cli.run(args, ["run", "--sequential", "--output", seq, "--quiet"] + PROBLEM)
+    pint_cli.run(args, ["run", "--sequential", "--output", seq_ref, "--quiet"] + problem)
+    pint_cli.run(args, ["run", "--sequential", "--output", seq, "--quiet"] + problem)
     for name in sorted(os.listdir(seq)):
         if name in ("trajectory.h5", "run.h5", "run.json") or (
                 name.startswith("fine-") and name > "fine-0000-005000"):
             os.remove(os.path.join(seq, name))
     print("left of the sequential run:", " ".join(sorted(os.listdir(seq))))
-    pint_cli.run(args, ["run", "--sequential", "--output", seq, "--resume"] + PROBLEM)
+    pint_cli.run(args, ["run", "--sequential", "--output", seq, "--resume"] + problem)
     compare(failures, seq, results(seq_ref), results(seq))
     run = json.load(open(os.path.join(seq, "run.json")))
     failures.check(all(r["fine_stored"] == 5 for r in run["timings"]["ranks"]),
