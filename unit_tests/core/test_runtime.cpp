@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 #include <thread>
 
@@ -98,6 +99,17 @@ double fill_and_sum(const Kokkos::View<double*, pint::test::TEST_MEMSPACE>& v) {
 TEST(TEST_CATEGORY, kernels_run_on_the_default_space) {
   Kokkos::View<double*, pint::test::TEST_MEMSPACE> v("pint::test::v", 1000);
   EXPECT_EQ(fill_and_sum(v), 1000.0 * 1000.0);
+}
+
+// Run only by the CTest test core_failure_on_rank_1_is_printed_np2, which sets
+// PINT_TEST_INJECT_FAILURE_ON_RANK and expects rank 1's failure in the output
+// (the test main lets ranks other than 0 print their failures).
+TEST(TEST_CATEGORY, injected_failure_on_one_rank) {
+  const char* target = std::getenv("PINT_TEST_INJECT_FAILURE_ON_RANK");
+  if (target == nullptr) GTEST_SKIP() << "PINT_TEST_INJECT_FAILURE_ON_RANK is not set";
+  auto* rt = pint::core::Runtime::current();
+  ASSERT_NE(rt, nullptr);
+  EXPECT_NE(rt->rank(), std::atoi(target)) << "injected failure on rank " << rt->rank();
 }
 
 }  // namespace
