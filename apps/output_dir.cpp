@@ -152,8 +152,11 @@ std::optional<UsageError> check_output_size(const RunConfig& cfg) {
   if (where.empty()) where = ".";
   const auto space = fs::space(where, ec);
   const std::int64_t gib = std::int64_t{1} << 30;
+  // A file system that reports no capacity (or an error) does not limit it.
   const std::int64_t free_tenth =
-      ec ? gib : static_cast<std::int64_t>(std::min<std::uintmax_t>(space.available / 10, gib));
+      ec || space.capacity == 0
+          ? gib
+          : static_cast<std::int64_t>(std::min<std::uintmax_t>(space.available / 10, gib));
   const std::int64_t limit = std::min(gib, free_tenth);
   if (size.total <= limit) return std::nullopt;
   // What the options would make of it.

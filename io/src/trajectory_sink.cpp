@@ -122,6 +122,7 @@ struct Hdf5TrajectorySink::State {
   // The file (writer's side).
   Impl::Handle file, data, t, xfer;
   std::atomic<std::int64_t> writer_ns{0};  // time the writer spent on files
+  int committed = 0;                       // files completed (renamed)
 
   std::unique_ptr<Impl::Worker> worker;  // declared last: stopped first
 
@@ -487,6 +488,7 @@ void Hdf5TrajectorySink::commit() {
   s.worker->wait();
   s.rethrow_if_failed();
   s.open = false;
+  ++s.committed;
 }
 
 void Hdf5TrajectorySink::abandon() noexcept {
@@ -511,6 +513,9 @@ std::int64_t Hdf5TrajectorySink::buffer_steps() const noexcept {
 }
 const std::int64_t* Hdf5TrajectorySink::chunk_shape() const noexcept {
   return state_->chunk.data();
+}
+int Hdf5TrajectorySink::files_committed() const noexcept {
+  return state_->committed;
 }
 double Hdf5TrajectorySink::writer_seconds() const noexcept {
   return static_cast<double>(state_->writer_ns.load()) * 1e-9;

@@ -37,7 +37,9 @@ struct Outcome {
   // worked (set by the run; empty when nothing is written).
   std::function<void()> finish_output;
   std::function<double()> writer_seconds;
+  std::function<int()> files_committed;
   double writer = 0;      // seconds, filled in once the files are written
+  int files_written = 0;  // per-slice files this rank completed (shared ones: each rank counts)
   std::string held_note;  // how the trajectories were kept (for the summary)
   io::RunRecord record;   // this rank's rows of run.h5
 };

@@ -277,7 +277,10 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
       finals.emplace_back(r.owned_slices[i], r.fine_iteration[i]);
     out.finish_output = [held, finals] { held->finish(finals); };
   }
-  if (sink) out.writer_seconds = [sink] { return sink->writer_seconds(); };
+  if (sink) {
+    out.writer_seconds = [sink] { return sink->writer_seconds(); };
+    out.files_committed = [sink] { return sink->files_committed(); };
+  }
   return out;
 }
 
@@ -343,7 +346,10 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
   t.total = MPI_Wtime() - start;
   t.output = numbered ? numbered->seconds() : 0.0;
   t.fine = t.total - t.output;
-  if (sink) out.writer_seconds = [sink] { return sink->writer_seconds(); };
+  if (sink) {
+    out.writer_seconds = [sink] { return sink->writer_seconds(); };
+    out.files_committed = [sink] { return sink->files_committed(); };
+  }
   t.fine_solves = N - first;
   t.fine_stored = first;
   double tau = t.fine_solves > 0 ? t.fine / t.fine_solves : 0.0;
@@ -459,6 +465,7 @@ int run_system(core::Runtime& rt, const RunConfig& cfg, const std::string& comma
     MPI_Barrier(rt.world());  // every slice's file is complete before it is stitched
   }
   if (out.writer_seconds) out.writer = out.writer_seconds();
+  if (out.files_committed) out.files_written = out.files_committed();
   if (root && saving) {
     io::StitchOptions stitch;
     stitch.attributes = value_attributes(cfg);

@@ -111,6 +111,8 @@ class Hdf5TrajectorySink final : public core::TrajectorySink {
   // Seconds the writer (the background thread, or the caller's thread without
   // one) spent creating, writing, closing and renaming files so far.
   double writer_seconds() const noexcept;
+  // Files this sink completed (committed and renamed) so far.
+  int files_committed() const noexcept;
 
  private:
   struct State;

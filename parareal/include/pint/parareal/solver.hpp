@@ -151,10 +151,11 @@ namespace Impl {
 inline void finish(Result& result, const Decomposition& dec, double fine_time,
                    const MessageCosts& messages) {
   const Timings& tm = result.timings;
-  double costs[3] = {tm.fine_solves ? fine_time / tm.fine_solves : 0.0,
-                     tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0, tm.setup};
-  MPI_Allreduce(MPI_IN_PLACE, costs, 3, MPI_DOUBLE, MPI_MAX, dec.world());
+  double costs[4] = {tm.fine_solves ? fine_time / tm.fine_solves : 0.0,
+                     tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0, tm.setup, tm.output};
+  MPI_Allreduce(MPI_IN_PLACE, costs, 4, MPI_DOUBLE, MPI_MAX, dec.world());
   result.model.setup = costs[2];
+  result.model.output = costs[3];
   result.tau_f = costs[0];
   result.tau_g = costs[1];
   result.messages = messages;
@@ -177,7 +178,7 @@ inline void finish(Result& result, const Decomposition& dec, double fine_time,
     result.model.schedule += wr.model.schedule;
     result.model.messages += wr.model.messages;
   }
-  result.model.predicted = result.model.schedule + result.model.setup;
+  result.model.predicted = result.model.schedule + result.model.setup + result.model.output;
   result.model.speedup_pipelined =
       result.model.pipelined > 0 ? result.model.sequential / result.model.pipelined : 0;
   result.model.speedup_bound =
