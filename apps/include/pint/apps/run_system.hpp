@@ -329,7 +329,7 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
     const int slice = first + n;
     const double elapsed = MPI_Wtime() - start;
     const int done = slice + 1 - first;
-    std::printf("slice %2d/%d: done, elapsed %.3f s, remaining %.3f s\n", slice + 1, N, elapsed,
+    std::printf("slice %2d/%d: done, elapsed %.4f s, remaining %.3f s\n", slice + 1, N, elapsed,
                 elapsed / done * (N - slice - 1));
     std::fflush(stdout);
   };
