@@ -61,6 +61,7 @@ int run_command(core::Runtime& rt, const RunFlags& flags, const std::string& com
   const bool root = rt.rank() == 0;
   std::optional<UsageError> error;
   if (root) error = check_output_directory(cfg, problem);
+  if (root && !error) error = check_output_size(cfg);
   throw_if_error_on_root(rt.world(), error);
   if (root) {
     const nlohmann::json stored = {

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 
@@ -141,10 +142,11 @@ std::vector<NamedValue> named_values(const std::map<std::string, RawValue>& give
   return out;
 }
 
-// "all", or items "A", "A:B" (A..B-1), "A:B:S" (every S-th) separated by commas.
+// "all", "none", or items "A", "A:B" (A..B-1), "A:B:S" (every S-th) separated by commas.
 std::vector<std::int64_t> parse_member_set(const std::string& text, std::int64_t members,
                                            const std::string& label) {
   std::vector<std::int64_t> out;
+  if (text == "none") return out;  // no trajectory at all
   if (text == "all") {
     out.resize(static_cast<size_t>(members));
     for (std::int64_t m = 0; m < members; ++m)
@@ -152,8 +154,8 @@ std::vector<std::int64_t> parse_member_set(const std::string& text, std::int64_t
     return out;
   }
   const std::string accepted =
-      "expected all, A:B (members A..B-1), A:B:S (every S-th) or a comma-separated list of "
-      "these and single members, got '" +
+      "expected all, none, A:B (members A..B-1), A:B:S (every S-th) or a comma-separated list "
+      "of these and single members, got '" +
       text + "'";
   size_t start = 0;
   while (start <= text.size()) {
@@ -340,10 +342,15 @@ RunConfig resolve(const RawConfig& raw, const Invocation& invocation) {
       r.given("p-time") ? r.label("p-time") : "--p-time (default: every rank)";
   if (c.sequential) {
     if (c.members < ranks) {
-      throw UsageError(r.label("members"),
-                       "a --sequential run splits the members over the " + std::to_string(ranks) +
-                           " ranks and needs at least " + std::to_string(ranks) + ", got " +
-                           std::to_string(c.members));
+      // The cause is the rank count, not the members line of a file.
+      throw UsageError(r.label("sequential"),
+                       "runs on " + std::to_string(ranks) + " ranks, each a block of the " +
+                           std::to_string(c.members) +
+                           " member(s), and needs at least one member per rank; launch it on at "
+                           "most " +
+                           std::to_string(c.members) + " rank(s) (mpiexec -n " +
+                           std::to_string(c.members) + ") or give --members " +
+                           std::to_string(ranks) + " or more");
     }
   } else {
     const int window = c.window <= 0 || c.window > c.slices ? c.slices : c.window;
@@ -376,7 +383,77 @@ RunConfig resolve(const RawConfig& raw, const Invocation& invocation) {
   c.saved_members = parse_member_set(c.save_members, c.members, r.label("save-members"));
   c.compression = static_cast<int>(r.integer("compression", 0, 9));
   c.keep_iterations = r.flag("keep-iterations");
+  c.dim = static_cast<int>(system.states.size());
+  c.output_chosen = r.given("save-every") || r.given("save-members");
+  c.large_output = r.flag("large-output");
+  if (r.given("memory-budget")) {
+    c.memory_budget = parse_bytes(r.text("memory-budget"));
+    if (c.memory_budget < 0) {
+      throw UsageError(r.label("memory-budget"),
+                       "expected bytes, optionally with a suffix k, M, G or T (binary "
+                       "multiples: 512M, 2G), got '" +
+                           r.text("memory-budget") + "'");
+    }
+  }
   return c;
+}
+
+OutputSize output_size(const RunConfig& c) {
+  OutputSize o;
+  const auto times = c.times();
+  const auto saved = static_cast<std::int64_t>(c.saved_members.size());
+  const std::int64_t value = 8;
+  o.run_file = static_cast<std::int64_t>(c.slices + 1) * c.members * c.dim * value;
+  if (saved > 0) {
+    o.files = c.slices;
+    for (int n = 0; n < c.slices; ++n) {
+      const std::int64_t steps = c.fine.steps > 0
+                                     ? c.fine.steps
+                                     : core::steps_for(times[static_cast<size_t>(n)],
+                                                       times[static_cast<size_t>(n) + 1], c.fine.h);
+      const std::int64_t m = c.save_every;
+      const std::int64_t rows = steps / m + 1 + (steps % m != 0 ? 1 : 0);
+      const std::int64_t bytes = rows * saved * c.dim * value + rows * value + saved * value;
+      o.slice_min = n == 0 ? bytes : std::min(o.slice_min, bytes);
+      o.slice_max = std::max(o.slice_max, bytes);
+      o.slices += bytes;
+    }
+  }
+  o.total = o.slices + o.run_file;
+  return o;
+}
+
+std::string bytes_text(double bytes) {
+  const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+  int u = 0;
+  while (bytes >= 1000.0 && u < 5) {
+    bytes /= 1000.0;
+    ++u;
+  }
+  char text[40];
+  std::snprintf(text, sizeof(text), u == 0 ? "%.0f %s" : "%.3g %s", bytes, units[u]);
+  return text;
+}
+
+std::int64_t parse_bytes(const std::string& text) {
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || v < 0) return -1;
+  const std::string suffix(end, text.data() + text.size());
+  int shift = 0;
+  if (suffix == "k" || suffix == "K") {
+    shift = 10;
+  } else if (suffix == "M") {
+    shift = 20;
+  } else if (suffix == "G") {
+    shift = 30;
+  } else if (suffix == "T") {
+    shift = 40;
+  } else if (!suffix.empty()) {
+    return -1;
+  }
+  if (v > (std::numeric_limits<std::int64_t>::max() >> shift)) return -1;
+  return v << shift;
 }
 
 nlohmann::json problem_json(const RunConfig& c) {

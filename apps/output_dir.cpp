@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -138,6 +139,57 @@ std::optional<UsageError> check_output_directory(const RunConfig& cfg,
                                       " is not writable (" + std::strerror(errno) + ")");
   }
   return std::nullopt;
+}
+
+std::optional<UsageError> check_output_size(const RunConfig& cfg) {
+  if (cfg.output_chosen || cfg.large_output) return std::nullopt;
+  const OutputSize size = output_size(cfg);
+  // The free space where the directory is (or will be created).
+  std::error_code ec;
+  fs::path where(cfg.output);
+  while (!where.empty() && !fs::exists(where, ec))
+    where = where.parent_path();
+  if (where.empty()) where = ".";
+  const auto space = fs::space(where, ec);
+  const std::int64_t gib = std::int64_t{1} << 30;
+  // A file system that reports no capacity (or an error) does not limit it.
+  const std::int64_t free_tenth =
+      ec || space.capacity == 0
+          ? gib
+          : static_cast<std::int64_t>(std::min<std::uintmax_t>(space.available / 10, gib));
+  const std::int64_t limit = std::min(gib, free_tenth);
+  if (size.total <= limit) return std::nullopt;
+  // What the options would make of it.
+  RunConfig every = cfg;
+  std::int64_t m = 10;  // the first power of ten that writes a tenth of the limit at most
+  for (every.save_every = m; m < 1000000 && output_size(every).slices > limit / 10;
+       every.save_every = m)
+    m *= 10;
+  RunConfig fewer = cfg;
+  const std::int64_t stride = std::max<std::int64_t>(1, cfg.members / 100);
+  fewer.saved_members.clear();
+  for (std::int64_t i = 0; i < cfg.members; i += stride)
+    fewer.saved_members.push_back(i);
+  RunConfig none = cfg;
+  none.saved_members.clear();
+  const std::string slice = size.slice_min == size.slice_max
+                                ? bytes_text(static_cast<double>(size.slice_max)) + " each"
+                                : bytes_text(static_cast<double>(size.slice_min)) + " to " +
+                                      bytes_text(static_cast<double>(size.slice_max));
+  return UsageError(
+      "--large-output",
+      "not given, and the run would write " + std::to_string(size.total) + " bytes (" +
+          bytes_text(static_cast<double>(size.total)) + ": " + std::to_string(size.files) +
+          " per-slice files of " + slice + ", run.h5 " +
+          bytes_text(static_cast<double>(size.run_file)) + "), above the limit of " +
+          bytes_text(static_cast<double>(limit)) +
+          " (1 GiB or a tenth of the free disk, the smaller); write less with --save-every " +
+          std::to_string(m) + " (" + bytes_text(static_cast<double>(output_size(every).total)) +
+          ") or --save-members 0:" + std::to_string(cfg.members) + ":" + std::to_string(stride) +
+          " (" + bytes_text(static_cast<double>(output_size(fewer).total)) +
+          ") or --save-members none (run.h5 only, " +
+          bytes_text(static_cast<double>(output_size(none).total)) +
+          "), or give --large-output to write it all");
 }
 
 void write_file_atomically(const std::string& path, const std::string& text) {

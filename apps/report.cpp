@@ -30,9 +30,28 @@ std::string progress_line(const parareal::Progress& p, int windows) {
   return line;
 }
 
+std::string output_size_line(const RunConfig& cfg) {
+  const OutputSize o = output_size(cfg);
+  const auto text = [](std::int64_t b) { return bytes_text(static_cast<double>(b)); };
+  std::string line = "output: " + std::to_string(o.total) + " bytes (" + text(o.total) + "): ";
+  if (o.files == 0) {
+    line += "no per-slice files (--save-members none)";
+  } else {
+    line += std::to_string(o.files) + " per-slice files of " +
+            (o.slice_min == o.slice_max ? text(o.slice_max) + " each"
+                                        : text(o.slice_min) + " to " + text(o.slice_max));
+  }
+  line += ", run.h5 " + text(o.run_file);
+  if (cfg.keep_iterations && o.files > 0) {
+    line += "; --keep-iterations keeps up to one set of files per iteration";
+  }
+  return line;
+}
+
 std::vector<std::string> timing_names() {
-  return {"setup",  "coarse",      "fine",          "communication",  "waiting",    "solve",
-          "output", "fine_solves", "coarse_solves", "fine_cancelled", "fine_stored"};
+  return {"setup",          "coarse",      "fine",         "communication", "waiting",
+          "solve",          "output",      "writer",       "fine_solves",   "coarse_solves",
+          "fine_cancelled", "fine_stored", "files_written"};
 }
 
 std::vector<double> timing_values(const Outcome& o) {
@@ -43,11 +62,13 @@ std::vector<double> timing_values(const Outcome& o) {
           t.communication,
           t.waiting,
           t.total,
-          o.output,
+          t.output + o.output,
+          o.writer,
           static_cast<double>(t.fine_solves),
           static_cast<double>(t.coarse_solves),
           static_cast<double>(t.fine_cancelled),
-          static_cast<double>(t.fine_stored)};
+          static_cast<double>(t.fine_stored),
+          static_cast<double>(o.files_written)};
 }
 
 namespace {
@@ -99,6 +120,10 @@ Plots make_plots(const RunConfig& cfg) {
   Plots plots;
   if (!cfg.invocation.plots) {
     plots.note = "plots not drawn (--no-plots)";
+    return plots;
+  }
+  if (cfg.saved_members.empty()) {
+    plots.note = "plots not drawn (--save-members none: no trajectory)";
     return plots;
   }
   const char* python_env = std::getenv("PINT_PYTHON");
@@ -228,11 +253,15 @@ nlohmann::json run_json(const RunConfig& cfg, const Outcome& o, const nlohmann::
                 {"schedule", m.schedule},
                 {"schedule_messages", m.messages},
                 {"setup", m.setup},
+                {"output", m.output},
                 {"predicted", m.predicted},
                 {"boundary_message_seconds", o.messages.boundary},
                 {"decision_seconds", o.messages.decision},
                 {"measured", measured},
-                {"measured_over_model", model_time > 0 ? measured / model_time : 0.0},
+                {"measured_over_model", model_time > 0 && o.read_back == 0
+                                            ? nlohmann::json(measured / model_time)
+                                            : nlohmann::json(nullptr)},
+                {"fine_solves_read_back", o.read_back},
                 {"speedup_model", m.speedup_pipelined},
                 {"speedup_bound", m.speedup_bound},
                 {"speedup_estimated", measured > 0 ? m.sequential / measured : 0.0}};
@@ -248,7 +277,15 @@ nlohmann::json run_json(const RunConfig& cfg, const Outcome& o, const nlohmann::
                    {"parareal_pays", o.advice.parareal_pays},
                    {"advice", advice_line(o)}};
   }
-  j["files"] = {{"trajectory", "trajectory.h5"},
+  const OutputSize size = output_size(cfg);
+  j["output_bytes"] = {{"total", size.total},
+                       {"per_slice_files", size.slices},
+                       {"per_slice_min", size.slice_min},
+                       {"per_slice_max", size.slice_max},
+                       {"files", size.files},
+                       {"run_file", size.run_file}};
+  j["files"] = {{"trajectory", cfg.saved_members.empty() ? nlohmann::json(nullptr)
+                                                         : nlohmann::json("trajectory.h5")},
                 {"run", "run.h5"},
                 {"configuration", config_file_name},
                 {"plots", plots.files},
@@ -274,16 +311,21 @@ void print_summary(const RunConfig& cfg, const Outcome& o, const Plots& plots, d
           "change %.3e)\n",
           o.iterations, measured, last);
     }
-    if (o.timings.fine_stored > 0) {
-      std::printf("resumed: %d fine solves on rank 0 read back from stored files\n",
-                  o.timings.fine_stored);
+    if (o.read_back > 0) {
+      // The model knows no read-back solves: a ratio would mean nothing.
+      std::printf(
+          "resumed: %d fine solves read back from stored files, so the run is not compared "
+          "with the model\n",
+          o.read_back);
+    } else {
+      std::printf(
+          "model: %.4f s for the measured %.4f s (measured / model %.2f): the solver's schedule "
+          "%.4f s (boundary messages and decisions %.4f s of it) + making and handing back the "
+          "states %.4f s + output during the solve %.4f s; pipelined formula %.4f s; sequential "
+          "N tau_F %.4f s; bound N/K %.2f\n",
+          m.predicted, measured, m.predicted > 0 ? measured / m.predicted : 0.0, m.schedule,
+          m.messages, m.setup, m.output, m.pipelined, m.sequential, m.speedup_bound);
     }
-    std::printf(
-        "model: %.4f s for the measured %.4f s (measured / model %.2f): the solver's schedule "
-        "%.4f s (boundary messages and decisions %.4f s of it) + making and handing back the "
-        "states %.4f s; pipelined formula %.4f s; sequential N tau_F %.4f s; bound N/K %.2f\n",
-        m.predicted, measured, m.predicted > 0 ? measured / m.predicted : 0.0, m.schedule,
-        m.messages, m.setup, m.pipelined, m.sequential, m.speedup_bound);
     std::printf("advice: %s\n", advice_line(o).c_str());
   }
   int files = 0;
@@ -292,8 +334,10 @@ void print_summary(const RunConfig& cfg, const Outcome& o, const Plots& plots, d
     const std::string name = it->path().filename().string();
     files += name.rfind("fine-", 0) == 0 && is_pint_file(name) ? 1 : 0;
   }
-  std::printf("output in %s: trajectory.h5, run.h5, run.json, %s, %d per-slice files; %s\n",
-              cfg.output.c_str(), config_file_name, files, plots.note.c_str());
+  const std::string held = o.held_note.empty() ? "" : " (" + o.held_note + ")";
+  std::printf("output in %s: %srun.h5, run.json, %s, %d per-slice files%s; %s\n",
+              cfg.output.c_str(), cfg.saved_members.empty() ? "" : "trajectory.h5, ",
+              config_file_name, files, held.c_str(), plots.note.c_str());
   std::fflush(stdout);
 }
 

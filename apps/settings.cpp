@@ -39,10 +39,18 @@ const std::vector<Setting>& run_settings() {
       {"output", Kind::text, "DIR", "pint-output", "Output directory"},
       {"save-every", Kind::integer, "M", "1", "Save every M-th fine step (and each slice's last)"},
       {"save-members", Kind::text, "SET", "all",
-       "Members saved: all, A:B (A..B-1), A:B:S (every S-th), or a list like 0,5,10:20"},
+       "Members saved: all, none (no per-slice files, no trajectory.h5), A:B (A..B-1), "
+       "A:B:S (every S-th), or a list like 0,5,10:20"},
       {"compression", Kind::integer, "L", "0", "gzip level of the trajectory files, 0-9"},
       {"keep-iterations", Kind::flag, "", "false",
        "Keep every iteration's files (default: only each slice's final one)"},
+      {"large-output", Kind::flag, "", "false",
+       "Write the trajectories even when they exceed 1 GiB or 10% of the free disk (without "
+       "it, or --save-every / --save-members, such a run stops before it starts)"},
+      {"memory-budget", Kind::text, "BYTES", "",
+       "Bytes of trajectories a rank holds in memory until their slices are final, e.g. 512M, "
+       "2G (default: a quarter of the node's memory shared by its ranks); 0: stream every "
+       "solve to its file"},
       {"sequential", Kind::flag, "", "false",
        "Run the fine propagator alone (the reference): one file per slice, iteration 0, "
        "members split over the ranks"},

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -72,6 +74,24 @@ void validate(const core::SolveDescription& s, bool shared) {
   }
 }
 
+// Adds the nanoseconds of its lifetime to `total` (the writer's busy time).
+class BusyClock {
+ public:
+  explicit BusyClock(std::atomic<std::int64_t>& total)
+      : total_(total), start_(std::chrono::steady_clock::now()) {}
+  ~BusyClock() {
+    total_ += std::chrono::duration_cast<std::chrono::nanoseconds>(
+                  std::chrono::steady_clock::now() - start_)
+                  .count();
+  }
+  BusyClock(const BusyClock&) = delete;
+  BusyClock& operator=(const BusyClock&) = delete;
+
+ private:
+  std::atomic<std::int64_t>& total_;
+  std::chrono::steady_clock::time_point start_;
+};
+
 }  // namespace
 
 struct Hdf5TrajectorySink::State {
@@ -101,6 +121,8 @@ struct Hdf5TrajectorySink::State {
 
   // The file (writer's side).
   Impl::Handle file, data, t, xfer;
+  std::atomic<std::int64_t> writer_ns{0};  // time the writer spent on files
+  int committed = 0;                       // files completed (renamed)
 
   std::unique_ptr<Impl::Worker> worker;  // declared last: stopped first
 
@@ -152,6 +174,7 @@ struct Hdf5TrajectorySink::State {
 };
 
 void Hdf5TrajectorySink::State::open_file() {
+  BusyClock busy(writer_ns);
   Impl::Hdf5Guard guard;
   const std::string& f = temp_path;
   Impl::Handle fapl = Impl::property_list(H5P_FILE_ACCESS, f);
@@ -220,11 +243,22 @@ void Hdf5TrajectorySink::State::open_file() {
       {"ensemble_size", solve.ensemble_size},
       {"member_begin", solve.saved_members.front()},
       {"member_end", solve.saved_members.back() + 1},
+      // Which iterate the rows are: the last row is F(U_n^{k-1}), not run.h5's
+      // corrected U_{n+1}^k (they differ by up to the tolerance).
+      {"input_iteration", std::int64_t{solve.iteration} - 1},
+      {"holds", solve.iteration > 0
+                    ? std::string("F(U_n^{k-1}): the fine solve of slice n = `slice` from the "
+                                  "boundary state of parareal iteration k-1 (k = `iteration`); "
+                                  "its last row is not U_{n+1}^k in run.h5, which adds the "
+                                  "coarse correction G(U_n^k) - G(U_n^{k-1})")
+                    : std::string("the fine propagator alone from the previous slice's end "
+                                  "(a sequential run): its last row is the next boundary")},
   };
   Impl::write_attributes(data, attributes, f);
 }
 
 void Hdf5TrajectorySink::State::write_block(int index) {
+  BusyClock busy(writer_ns);
   const Block& b = blocks[index];
   {
     Impl::Hdf5Guard guard;
@@ -242,6 +276,7 @@ void Hdf5TrajectorySink::State::write_block(int index) {
 }
 
 void Hdf5TrajectorySink::State::close_file() {
+  BusyClock busy(writer_ns);
   {
     Impl::Hdf5Guard guard;
     data.close("finish dataset 'data'", temp_path);
@@ -265,6 +300,7 @@ void Hdf5TrajectorySink::State::close_file() {
 }
 
 void Hdf5TrajectorySink::State::discard_file() noexcept {
+  BusyClock busy(writer_ns);
   {
     Impl::Hdf5Guard guard;
     data.reset();
@@ -452,6 +488,7 @@ void Hdf5TrajectorySink::commit() {
   s.worker->wait();
   s.rethrow_if_failed();
   s.open = false;
+  ++s.committed;
 }
 
 void Hdf5TrajectorySink::abandon() noexcept {
@@ -476,6 +513,12 @@ std::int64_t Hdf5TrajectorySink::buffer_steps() const noexcept {
 }
 const std::int64_t* Hdf5TrajectorySink::chunk_shape() const noexcept {
   return state_->chunk.data();
+}
+int Hdf5TrajectorySink::files_committed() const noexcept {
+  return state_->committed;
+}
+double Hdf5TrajectorySink::writer_seconds() const noexcept {
+  return static_cast<double>(state_->writer_ns.load()) * 1e-9;
 }
 bool Hdf5TrajectorySink::writes_in_background() const noexcept {
   return state_->worker->background();

@@ -40,7 +40,7 @@ CASES = [
     ("a window with too few slices", ["--slices", "5", "--window", "2"], "--window", "both", (2,)),
     ("members fewer than member blocks", ["--p-time", "1", "--members", "1"], "--members", "both",
      (2,)),
-    ("sequential with fewer members than ranks", ["--sequential"], "--members", "both", (2,)),
+    ("sequential with fewer members than ranks", ["--sequential"], "--sequential", "both", (2,)),
     ("member subset out of range", ["--members", "100", "--save-members", "0:101"],
      "--save-members", "both", (1, 2)),
     ("member subset malformed", ["--members", "100", "--save-members", "5,abc"],

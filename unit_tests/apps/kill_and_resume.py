@@ -119,6 +119,11 @@ def main():
     run = json.load(open(os.path.join(res, "run.json")))
     stored = sum(r["fine_stored"] for r in run["timings"]["ranks"])
     failures.check(stored > 0, f"fine solves read back from the complete files: {stored}")
+    failures.check(run["model"]["measured_over_model"] is None
+                   and run["model"]["fine_solves_read_back"] == stored
+                   and "measured / model" not in p.stdout,
+                   "no model ratio for a run whose fine solves were read back: "
+                   f"{run['model']['measured_over_model']}")
     failures.check(run["result"]["iterations"] == json.load(
         open(os.path.join(ref, "run.json")))["result"]["iterations"], "the same iteration count")
 

@@ -94,4 +94,22 @@ TEST(TEST_CATEGORY, gather_boundaries_refuses_initial_rows_of_another_block) {
                std::invalid_argument);
 }
 
+// append_rows grows its vector geometrically: appending N blocks reallocates
+// O(log N) times, not once per block (which copied the whole history each time:
+// O(N^2 M) for a sequential run of N slices).
+TEST(TEST_CATEGORY, append_rows_reallocates_logarithmically_often) {
+  const auto block = core::make_ensemble<core::Oscillator, Mem>(ensemble_of(1000), 0, 1000);
+  std::vector<double> rows;
+  int reallocations = 0;
+  const double* data = nullptr;
+  for (int n = 0; n < 512; ++n) {
+    core::append_rows(block.state, rows);
+    if (rows.data() != data) ++reallocations;
+    data = rows.data();
+  }
+  ASSERT_EQ(rows.size(), size_t{512} * 1000 * 2);
+  EXPECT_LE(reallocations, 11) << "one reallocation per doubling of 512 blocks at most";
+  EXPECT_EQ(rows[2000 * 511 + 1999], rows[1999]);  // the last member's p, copied each time
+}
+
 }  // namespace

@@ -51,12 +51,40 @@ struct RunConfig {
   std::vector<std::int64_t> saved_members;
   int compression = 0;
   bool keep_iterations = false, sequential = false;
+  int dim = 1;  // the system's components per member
+  // Output size: --save-every or --save-members given (on the command line or
+  // in the file), and --large-output: the run may write more than the limit.
+  bool output_chosen = false, large_output = false;
+  // Bytes of trajectories a rank may hold in memory until their slices are
+  // final (--memory-budget; 0: none, every solve streams to its file); -1: the
+  // default, a quarter of the node's memory shared by its ranks.
+  std::int64_t memory_budget = -1;
   Invocation invocation;
 
   core::EnsembleSpec ensemble() const;
   std::vector<double> times() const;  // T_0 .. T_N
   int p_members() const { return invocation.ranks / p_time; }
 };
+
+// The bytes a run writes, known before it starts: each slice's final file
+// (saved steps x saved members x dim doubles, and the times and member
+// indices), and run.h5's boundary states. Headers and attributes (a few KiB a
+// file) are left out. With --keep-iterations every iteration's files stay, up
+// to `iterations` times the slices' bytes.
+struct OutputSize {
+  std::int64_t slice_min = 0, slice_max = 0;  // one slice's file
+  std::int64_t slices = 0;                    // every slice's final file
+  std::int64_t run_file = 0;                  // run.h5's boundary states
+  std::int64_t total = 0;                     // slices + run_file
+  int files = 0;                              // per-slice files (0 with --save-members none)
+};
+OutputSize output_size(const RunConfig& config);
+
+// "2.39 GB" (decimal units), "512 B".
+std::string bytes_text(double bytes);
+
+// "1G", "512M", "64k" or plain bytes (binary multiples): the bytes, or -1.
+std::int64_t parse_bytes(const std::string& text);
 
 // Converts and checks every value (defaults for those not given) for a run on
 // invocation.ranks ranks. Throws UsageError naming the first bad setting. Pure:

@@ -25,6 +25,12 @@ bool is_pint_file(const std::string& name);
 std::optional<UsageError> check_output_directory(const RunConfig& cfg,
                                                  const nlohmann::json& problem);
 
+// Rank 0, before anything is created: a run whose files would exceed 1 GiB or
+// a tenth of the free disk (output_size()) needs --large-output, or its output
+// chosen with --save-every / --save-members. The error names the options that
+// reduce it and what they would write.
+std::optional<UsageError> check_output_size(const RunConfig& cfg);
+
 // Rank 0, once every check passed: creates the directory, writes
 // pint-config.json (`config`) unless a resumed run has it already, then removes
 // pint's files of an earlier run (--overwrite) or the temporaries of an

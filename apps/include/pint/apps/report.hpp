@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,15 +29,33 @@ struct Outcome {
   std::string layout;               // the rank decomposition, in words
   int p_time = 1, p_members = 1;
   std::vector<int> slice_iterations;  // rank 0: the iteration of every slice's final file
-  io::RunRecord record;               // this rank's rows of run.h5
+  // Rank 0: fine solves read back from stored files over all ranks (resuming).
+  // The model knows no read-back solves: with any, no measured / model is given.
+  int read_back = 0;
+  // Every rank, after the solve: writes the trajectories the run held in memory
+  // to their files (each slice's final one), and the seconds its file writer
+  // worked (set by the run; empty when nothing is written).
+  std::function<void()> finish_output;
+  std::function<double()> writer_seconds;
+  std::function<int()> files_committed;
+  double writer = 0;      // seconds, filled in once the files are written
+  int files_written = 0;  // per-slice files this rank completed (shared ones: each rank counts)
+  std::string held_note;  // how the trajectories were kept (for the summary)
+  io::RunRecord record;   // this rank's rows of run.h5
 };
+
+// Before the run: the bytes it will write, per slice and in total.
+std::string output_size_line(const RunConfig& cfg);
 
 // One progress line: iteration, largest change, slices final, elapsed, remaining.
 std::string progress_line(const parareal::Progress& p, int windows);
 
 // Every rank's seconds per phase (the first phase_count entries: run.h5's
 // timings) and solve counts (run.json has all of them).
-inline constexpr size_t phase_count = 7;
+// "output": seconds in the trajectory sink during the solve (part of "solve",
+// not of "fine") and writing the files after it; "writer": seconds the file
+// writer (its own thread) spent on files, overlapping the others.
+inline constexpr size_t phase_count = 8;
 std::vector<std::string> timing_names();
 std::vector<double> timing_values(const Outcome& outcome);
 

@@ -13,6 +13,7 @@
 #include "pint/core/galaxy.hpp"
 #include "pint/core/systems.hpp"
 #include "pint/io/file_names.hpp"
+#include "pint/io/holding_sink.hpp"
 #include "pint/io/run_file.hpp"
 #include "pint/io/stitch.hpp"
 #include "pint/io/trajectory_sink.hpp"
@@ -20,6 +21,8 @@
 #include "report.hpp"
 #include "resume.hpp"
 #include "run.hpp"
+
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -65,46 +68,80 @@ inline std::vector<double> host_rows(const Kokkos::View<double**, Kokkos::Layout
 
 // The sequential run's sink: numbers the solves of a run that starts at slice
 // `offset` (resuming), gives fixed-step solves their step as h (as parareal
-// does), and reports each committed slice.
+// does), and clocks the time spent in the inner sink (output, not fine time).
 class SequentialSink final : public core::TrajectorySink {
  public:
-  SequentialSink(core::TrajectorySink& inner, int offset, bool fixed_steps,
-                 std::function<void(int)> committed)
-      : inner_(inner), offset_(offset), fixed_(fixed_steps), committed_(std::move(committed)) {}
+  SequentialSink(core::TrajectorySink& inner, int offset, bool fixed_steps)
+      : inner_(inner), offset_(offset), fixed_(fixed_steps) {}
   void begin(const core::SolveDescription& solve) override {
     core::SolveDescription d = solve;
     d.slice += offset_;
     if (fixed_) d.h = (d.t1 - d.t0) / static_cast<double>(d.n);
-    slice_ = d.slice;
-    inner_.begin(d);
+    timed([&] { inner_.begin(d); });
   }
   void write(std::int64_t first, std::int64_t count, const double* times,
              const double* rows) override {
-    inner_.write(first, count, times, rows);
+    timed([&] { inner_.write(first, count, times, rows); });
   }
-  RowSpan next_rows(std::int64_t max_count) override { return inner_.next_rows(max_count); }
-  void filled(std::int64_t count) override { inner_.filled(count); }
+  RowSpan next_rows(std::int64_t max_count) override {
+    RowSpan span;
+    timed([&] { span = inner_.next_rows(max_count); });
+    return span;
+  }
+  void filled(std::int64_t count) override {
+    timed([&] { inner_.filled(count); });
+  }
   void commit() override {
-    inner_.commit();
-    committed_(slice_);
+    timed([&] { inner_.commit(); });
   }
-  void abandon() noexcept override { inner_.abandon(); }
+  void abandon() noexcept override {
+    const double t = MPI_Wtime();
+    inner_.abandon();
+    seconds_ += MPI_Wtime() - t;
+  }
+  // Seconds spent in the inner sink.
+  double seconds() const { return seconds_; }
 
  private:
+  template <class F>
+  void timed(F&& f) {
+    const double t = MPI_Wtime();
+    try {
+      f();
+    } catch (...) {
+      seconds_ += MPI_Wtime() - t;
+      throw;
+    }
+    seconds_ += MPI_Wtime() - t;
+  }
   core::TrajectorySink& inner_;
-  int offset_, slice_ = 0;
+  int offset_;
   bool fixed_;
-  std::function<void(int)> committed_;
+  double seconds_ = 0;
 };
 
 // The per-slice files' sink, shared by the ranks of `comm` (member blocks).
-inline std::unique_ptr<io::Hdf5TrajectorySink> make_sink(const RunConfig& cfg, MPI_Comm comm) {
+inline std::shared_ptr<io::Hdf5TrajectorySink> make_sink(const RunConfig& cfg, MPI_Comm comm) {
   int size = 1;
   MPI_Comm_size(comm, &size);
   io::SinkOptions options;
   options.compression = cfg.compression;
   options.comm = size > 1 ? comm : MPI_COMM_SELF;
-  return std::make_unique<io::Hdf5TrajectorySink>(cfg.output, options);
+  return std::make_shared<io::Hdf5TrajectorySink>(cfg.output, options);
+}
+
+// Bytes of trajectories each rank may hold (--memory-budget, else a quarter of
+// the node's memory shared by its ranks); the smallest over the ranks, so the
+// ranks sharing a file decide alike. Collective over world.
+inline std::int64_t memory_budget(core::Runtime& rt, const RunConfig& cfg) {
+  std::int64_t budget = cfg.memory_budget;
+  if (budget < 0) {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+    const std::int64_t node = pages > 0 && page > 0 ? std::int64_t{pages} * page : 0;
+    budget = node / 4 / std::max(1, rt.placement().node_ranks);
+  }
+  MPI_Allreduce(MPI_IN_PLACE, &budget, 1, MPI_INT64_T, MPI_MIN, rt.world());
+  return budget;
 }
 
 // Rank 0 gets, for every slice, the iteration of its final file.
@@ -167,7 +204,29 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
                               cfg.window);
   const auto [mb, me] = dec.member_range();
   const auto ensemble = core::make_ensemble<System, Mem>(cfg.ensemble(), mb, me);
-  const auto sink = make_sink(cfg, dec.member_comm());
+  const bool saving = !cfg.saved_members.empty();  // --save-members none: no per-slice files
+  const auto sink = saving ? make_sink(cfg, dec.member_comm()) : nullptr;
+
+  // Each slice's file written once: fine solves are held in memory (within the
+  // budget) until their slice is final, i.e. its input exact (iteration k > n
+  // for slice n counted from its window's first), or the run ends.
+  std::shared_ptr<io::HoldingSink> held;
+  if (sink && !cfg.keep_iterations) {
+    std::vector<int> window_first(static_cast<size_t>(cfg.slices), 0);
+    for (int w = 0; w < dec.windows(); ++w) {
+      for (int n = dec.window_slices(w).first; n < dec.window_slices(w).second; ++n)
+        window_first[static_cast<size_t>(n)] = dec.window_slices(w).first;
+    }
+    io::HoldOptions hold;
+    hold.budget_bytes = memory_budget(rt, cfg);
+    hold.final = [window_first](int k, int n) {
+      return k - 1 >= n - window_first[static_cast<size_t>(n)];
+    };
+    held = std::make_shared<io::HoldingSink>(*sink, hold);
+    out.held_note = "trajectories held in memory up to " +
+                    bytes_text(static_cast<double>(hold.budget_bytes)) +
+                    " per rank (--memory-budget)";
+  }
 
   parareal::Options opt;
   opt.fine = propagator(cfg.fine);
@@ -175,7 +234,7 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   opt.tolerance = cfg.tolerance;
   opt.relative = cfg.relative;
   opt.max_iterations = cfg.max_iterations;
-  opt.sink = sink.get();
+  opt.sink = held ? static_cast<core::TrajectorySink*>(held.get()) : sink.get();
   opt.save_every = cfg.save_every;
   opt.saved_members = cfg.saved_members;
   opt.system_name = cfg.system;
@@ -212,6 +271,16 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   out.slice_iterations =
       gather_slice_iterations(rt.world(), cfg.slices, r.owned_slices, r.fine_iteration);
   out.record = parareal_boundaries(dec, r, host_rows(ensemble.state));
+  if (held) {
+    std::vector<std::pair<int, int>> finals;
+    for (size_t i = 0; i < r.owned_slices.size(); ++i)
+      finals.emplace_back(r.owned_slices[i], r.fine_iteration[i]);
+    out.finish_output = [held, finals] { held->finish(finals); };
+  }
+  if (sink) {
+    out.writer_seconds = [sink] { return sink->writer_seconds(); };
+    out.files_committed = [sink] { return sink->files_committed(); };
+  }
   return out;
 }
 
@@ -223,7 +292,8 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
   const int N = cfg.slices, P = rt.size();
   const auto [mb, me] = core::block_range(cfg.members, P, rt.rank());
   auto ensemble = core::make_ensemble<System, Mem>(cfg.ensemble(), mb, me);
-  const auto sink = make_sink(cfg, rt.world());
+  const bool saving = !cfg.saved_members.empty();  // --save-members none: no per-slice files
+  const auto sink = saving ? make_sink(cfg, rt.world()) : nullptr;
   const auto fine = propagator(cfg.fine);
 
   core::SolveDescription save;
@@ -254,23 +324,32 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
   if (first > 0) core::assign_rows(boundaries.data() + first * row, ensemble.state);
   const double start = MPI_Wtime();
   const bool report = rt.rank() == 0 && !cfg.invocation.quiet;
-  SequentialSink numbered(*sink, first, fine.steps > 0, [&](int slice) {
+  const auto slice_done = [&](int n) {
     if (!report) return;
+    const int slice = first + n;
     const double elapsed = MPI_Wtime() - start;
     const int done = slice + 1 - first;
-    std::printf("slice %2d/%d: done, elapsed %.3f s, remaining %.3f s\n", slice + 1, N, elapsed,
+    std::printf("slice %2d/%d: done, elapsed %.4f s, remaining %.3f s\n", slice + 1, N, elapsed,
                 elapsed / done * (N - slice - 1));
     std::fflush(stdout);
-  });
+  };
+  std::unique_ptr<SequentialSink> numbered;
+  if (sink) numbered = std::make_unique<SequentialSink>(*sink, first, fine.steps > 0);
   out.setup = MPI_Wtime() - setup_start;
   if (first < N) {
     const std::vector<double> rest(times.begin() + first, times.end());
-    const auto ends =
-        parareal::solve_sequential<System>(Exec(), ensemble, rest, fine, &numbered, &save);
+    const auto ends = parareal::solve_sequential<System>(Exec(), ensemble, rest, fine,
+                                                         numbered.get(), &save, slice_done);
     std::copy(ends.begin(), ends.end(), boundaries.begin() + (first + 1) * row);
   }
   auto& t = out.timings;
-  t.total = t.fine = MPI_Wtime() - start;
+  t.total = MPI_Wtime() - start;
+  t.output = numbered ? numbered->seconds() : 0.0;
+  t.fine = t.total - t.output;
+  if (sink) {
+    out.writer_seconds = [sink] { return sink->writer_seconds(); };
+    out.files_committed = [sink] { return sink->files_committed(); };
+  }
   t.fine_solves = N - first;
   t.fine_stored = first;
   double tau = t.fine_solves > 0 ? t.fine / t.fine_solves : 0.0;
@@ -373,27 +452,46 @@ int run_system(core::Runtime& rt, const RunConfig& cfg, const std::string& comma
         cfg.system.c_str(), static_cast<long long>(cfg.members), cfg.slices, cfg.t0, cfg.t1,
         cfg.fine.method.c_str(), cfg.coarse.method.c_str(), rt.size(),
         cfg.sequential ? ", sequential" : "", cfg.invocation.resume ? ", resuming" : "");
+    std::printf("%s\n", output_size_line(cfg).c_str());
     std::fflush(stdout);
   }
   Outcome out = cfg.sequential ? run_sequential<System>(rt, cfg, times)
                                : run_parareal<System>(rt, cfg, times);
 
   const double output_start = MPI_Wtime();
-  if (root) {
+  const bool saving = !cfg.saved_members.empty();  // --save-members none: run.h5 alone
+  if (out.finish_output) {
+    out.finish_output();      // the trajectories held in memory, to their files
+    MPI_Barrier(rt.world());  // every slice's file is complete before it is stitched
+  }
+  if (out.writer_seconds) out.writer = out.writer_seconds();
+  if (out.files_committed) out.files_written = out.files_committed();
+  if (root && saving) {
     io::StitchOptions stitch;
     stitch.attributes = value_attributes(cfg);
+    stitch.attributes.push_back(
+        {"holds", cfg.sequential
+                      ? std::string("the sequential fine run")
+                      : std::string("per slice n the fine solve F(U_n^{k-1}) of its final "
+                                    "file (k: that file's `iteration`), the trajectory from "
+                                    "the boundary states of the iteration before the last; "
+                                    "run.h5's boundary_states are the corrected U^K, which "
+                                    "differ from the rows at the slice ends by up to the "
+                                    "tolerance")});
     io::write_stitched(cfg.output, io::final_slice_files(cfg.output, times, out.slice_iterations),
                        stitch);
     if (!cfg.keep_iterations) remove_superseded(cfg.output, times, out.slice_iterations);
   }
   if constexpr (std::is_same_v<System, core::Galaxy>) {
-    MPI_Barrier(rt.world());  // trajectory.h5 is complete
-    write_galaxy_file(cfg, rt.world());
-    if (root && !cfg.invocation.quiet) {
-      std::printf(
-          "galaxy.h5: %lld stars in the seed's layout (pos_pt, vel_pt, pos_nuc, vel_nuc); "
-          "animate it with scripts/galaxy_animation.py\n",
-          static_cast<long long>(cfg.members));
+    if (saving) {
+      MPI_Barrier(rt.world());  // trajectory.h5 is complete
+      write_galaxy_file(cfg, rt.world());
+      if (root && !cfg.invocation.quiet) {
+        std::printf(
+            "galaxy.h5: %lld stars in the seed's layout (pos_pt, vel_pt, pos_nuc, vel_nuc); "
+            "animate it with scripts/galaxy_animation.py\n",
+            static_cast<long long>(cfg.members));
+      }
     }
   }
   out.output = MPI_Wtime() - output_start;
@@ -421,6 +519,7 @@ int run_system(core::Runtime& rt, const RunConfig& cfg, const std::string& comma
       timings.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(q * mine.size()),
                            all.begin() + static_cast<std::ptrdiff_t>((q + 1) * mine.size()));
       measured = std::max(measured, timings.back()[5]);
+      out.read_back += static_cast<int>(timings.back()[11]);
     }
     const Plots plots = make_plots(cfg);
     write_file_atomically((fs::path(cfg.output) / "run.json").string(),

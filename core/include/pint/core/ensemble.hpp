@@ -5,6 +5,7 @@
 
 #include <Kokkos_Core.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -101,11 +102,13 @@ inline std::pair<std::int64_t, std::int64_t> block_range(std::int64_t total, int
 
 // Member states between a (members x dim) view in any memory space and host
 // arrays laid out member after member (row-major), the layout of pint's files
-// and run records.
+// and run records. Appending grows `out` geometrically (never to the exact
+// size: a reserve per call would copy the whole history every time).
 template <class View>
 void append_rows(const View& states, std::vector<double>& out) {
   const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), states);
-  out.reserve(out.size() + host.extent(0) * host.extent(1));
+  const size_t needed = out.size() + host.extent(0) * host.extent(1);
+  if (needed > out.capacity()) out.reserve(std::max(needed, 2 * out.capacity()));
   for (size_t m = 0; m < host.extent(0); ++m)
     for (size_t c = 0; c < host.extent(1); ++c)
       out.push_back(host(m, c));

@@ -108,6 +108,11 @@ class Hdf5TrajectorySink final : public core::TrajectorySink {
   const std::int64_t* chunk_shape() const noexcept;
   // Whether rows are written by the background thread.
   bool writes_in_background() const noexcept;
+  // Seconds the writer (the background thread, or the caller's thread without
+  // one) spent creating, writing, closing and renaming files so far.
+  double writer_seconds() const noexcept;
+  // Files this sink completed (committed and renamed) so far.
+  int files_committed() const noexcept;
 
  private:
   struct State;

@@ -30,7 +30,9 @@ struct ModelPrediction {
                            // by at most this)
   double setup = 0;        // measured, not predicted: making the states and handing back
                            // the end states (the slowest rank's)
-  double predicted = 0;    // schedule + setup: what a run is compared with
+  double output = 0;       // measured, not predicted: seconds in the trajectory sink during
+                           // the fine solves (the slowest rank's), none of tau_F
+  double predicted = 0;    // schedule + setup + output: what a run is compared with
   double speedup_pipelined = 0;
   double speedup_bound = 0;  // N / K
 };

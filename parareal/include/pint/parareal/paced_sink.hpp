@@ -4,6 +4,8 @@
 // the solver as many chances to progress its messages as a non-saving one,
 // whatever the inner sink's buffer size. Rows are lent from the inner sink when
 // it lends, else from a buffer here (allocated once, grown to the largest span).
+// It also clocks the time spent in the inner sink (copies, waits for its
+// writer, file creation and commit): output time, not fine time.
 #pragma once
 
 #include "pint/core/trajectory_sink.hpp"
@@ -23,11 +25,13 @@ class PacedSink : public core::TrajectorySink {
              const double* rows) override;
   RowSpan next_rows(std::int64_t max_count) override;
   void filled(std::int64_t count) override;
-  void commit() override { inner_.commit(); }
-  void abandon() noexcept override { inner_.abandon(); }
+  void commit() override;
+  void abandon() noexcept override;
 
   // The most saved time points one span holds in the current solve.
   std::int64_t span_rows() const { return span_rows_; }
+  // Seconds spent in the inner sink's calls so far.
+  double output_seconds() const { return output_seconds_; }
 
  private:
   core::TrajectorySink& inner_;
@@ -35,6 +39,7 @@ class PacedSink : public core::TrajectorySink {
   std::int64_t min_steps_;
   std::int64_t span_rows_ = 1, next_ = 0, row_values_ = 0;
   bool inner_lent_ = false;
+  double output_seconds_ = 0;
   RowSpan lent_;
   std::vector<double> rows_, times_;
 };

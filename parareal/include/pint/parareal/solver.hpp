@@ -109,6 +109,9 @@ struct Options {
 
 struct Timings {
   double coarse = 0, fine = 0, communication = 0, waiting = 0, total = 0;
+  // Seconds in the sink during the fine solves (copies, waits for its writer,
+  // files created and committed): part of total, not of fine.
+  double output = 0;
   // Making the states (allocation, first touch) and handing the end states back:
   // part of total, none of the algorithm's phases.
   double setup = 0;
@@ -148,10 +151,11 @@ namespace Impl {
 inline void finish(Result& result, const Decomposition& dec, double fine_time,
                    const MessageCosts& messages) {
   const Timings& tm = result.timings;
-  double costs[3] = {tm.fine_solves ? fine_time / tm.fine_solves : 0.0,
-                     tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0, tm.setup};
-  MPI_Allreduce(MPI_IN_PLACE, costs, 3, MPI_DOUBLE, MPI_MAX, dec.world());
+  double costs[4] = {tm.fine_solves ? fine_time / tm.fine_solves : 0.0,
+                     tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0, tm.setup, tm.output};
+  MPI_Allreduce(MPI_IN_PLACE, costs, 4, MPI_DOUBLE, MPI_MAX, dec.world());
   result.model.setup = costs[2];
+  result.model.output = costs[3];
   result.tau_f = costs[0];
   result.tau_g = costs[1];
   result.messages = messages;
@@ -174,7 +178,7 @@ inline void finish(Result& result, const Decomposition& dec, double fine_time,
     result.model.schedule += wr.model.schedule;
     result.model.messages += wr.model.messages;
   }
-  result.model.predicted = result.model.schedule + result.model.setup;
+  result.model.predicted = result.model.schedule + result.model.setup + result.model.output;
   result.model.speedup_pipelined =
       result.model.pipelined > 0 ? result.model.sequential / result.model.pipelined : 0;
   result.model.speedup_bound =
@@ -247,11 +251,13 @@ class FineSolves {
         store.set_fine(i, k);
         continue;
       }
-      const double t = MPI_Wtime();
+      const double t = MPI_Wtime(), out = paced_ ? paced_->output_seconds() : 0.0;
       Kokkos::deep_copy(exec_, store.fine(i), store.input(i));
       const bool done = solve(k, n, store.fine(i), between);
-      const double dt = MPI_Wtime() - t;
+      const double output = paced_ ? paced_->output_seconds() - out : 0.0;
+      const double dt = MPI_Wtime() - t - output;  // the kernel's time: tau_F
       tm_.fine += dt;
+      tm_.output += output;
       if (!done) {
         ++tm_.fine_cancelled;
         return false;
@@ -551,18 +557,22 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
 
 // The fine propagator alone, slice after slice: the sequential reference.
 // Returns the state at every boundary T_1..T_N (N x members x dim, row-major).
-// Runs on one rank's members; no communication.
+// Runs on one rank's members; no communication. `slice_done`, when given, is
+// called after each slice n (0-based, in `times`) is complete.
 template <class System, class Mapping = kernels::NaturalMapping, class ExecSpace, class MemorySpace>
 std::vector<double> solve_sequential(const ExecSpace& exec,
                                      const core::EnsembleBlock<MemorySpace>& ensemble,
                                      const std::vector<double>& times, const Propagator& fine,
                                      core::TrajectorySink* sink = nullptr,
-                                     const core::SolveDescription* save_template = nullptr) {
+                                     const core::SolveDescription* save_template = nullptr,
+                                     const std::function<void(int)>& slice_done = {}) {
   ScopedRegion region("pint::parareal::solve_sequential");
   using View = Kokkos::View<double**, Kokkos::LayoutLeft, MemorySpace>;
   View y("pint::parareal::sequential_state", static_cast<size_t>(ensemble.size()), System::dim);
   Kokkos::deep_copy(exec, y, ensemble.state);
   std::vector<double> out;
+  if (!times.empty())
+    out.reserve((times.size() - 1) * static_cast<size_t>(ensemble.size()) * System::dim);
   for (size_t n = 0; n + 1 < times.size(); ++n) {
     const std::int64_t steps = fine.steps_for(times[n], times[n + 1]);
     if (sink && save_template) {
@@ -581,6 +591,7 @@ std::vector<double> solve_sequential(const ExecSpace& exec,
                                           times[n + 1], steps);
     }
     core::append_rows(y, out);
+    if (slice_done) slice_done(static_cast<int>(n));
   }
   return out;
 }
