@@ -63,8 +63,9 @@ constexpr int host_lanes() {
   return PINT_HOST_LANES;
 }
 
-// Lanes of a block that stage-by-stage methods advance together.
-constexpr int stage_lanes() {
+// Lanes of a block that stage-by-stage methods advance together (called in
+// kernels: a host and device function).
+KOKKOS_INLINE_FUNCTION constexpr int stage_lanes() {
   return PINT_STAGE_LANES;
 }
 

@@ -99,21 +99,21 @@ struct Lanes {
         for (int b = 0; b < B; b += L)
           M::template step_lanes<S, B, L>(cs, b, t, dt, ys);
       }
-      return;
-    }
-    for (std::int64_t s = 0; s < steps; ++s) {
-      const double t = t0 + static_cast<double>(first + s) * dt;
-      PINT_SIMD
-      for (int l = 0; l < B; ++l) {
-        core::Vec<S::dim> y;
-        core::Vec<S::num_coefs> c;
-        for (int i = 0; i < S::dim; ++i)
-          y[i] = ys[i][l];
-        for (int k = 0; k < S::num_coefs; ++k)
-          c[k] = cs[k][l];
-        M::template step<S>(c, t, dt, y);
-        for (int i = 0; i < S::dim; ++i)
-          ys[i][l] = y[i];
+    } else {
+      for (std::int64_t s = 0; s < steps; ++s) {
+        const double t = t0 + static_cast<double>(first + s) * dt;
+        PINT_SIMD
+        for (int l = 0; l < B; ++l) {
+          core::Vec<S::dim> y;
+          core::Vec<S::num_coefs> c;
+          for (int i = 0; i < S::dim; ++i)
+            y[i] = ys[i][l];
+          for (int k = 0; k < S::num_coefs; ++k)
+            c[k] = cs[k][l];
+          M::template step<S>(c, t, dt, y);
+          for (int i = 0; i < S::dim; ++i)
+            ys[i][l] = y[i];
+        }
       }
     }
   }
