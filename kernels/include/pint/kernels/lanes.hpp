@@ -30,15 +30,30 @@
 #endif
 #endif
 
+#ifndef PINT_STAGE_LANES
+// Lanes of a block that methods advancing stage by stage (RK4) take together:
+// 2 vectors of the widest FMA vectors. Override with -DPINT_STAGE_LANES=N.
+#if defined(__AVX512F__) && !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__)
+#define PINT_STAGE_LANES 16
+#else
+#define PINT_STAGE_LANES 8
+#endif
+#endif
+
 // Marks the lane loop as free of dependences between iterations. Not `omp simd`:
 // GCC turns aggregates declared in an `omp simd` body (our Vec) into per-lane
 // arrays it then fails to vectorize; its auto-vectorizer handles the loop.
+// PINT_UNROLL: unroll the short loop that follows completely (the sub-blocks of
+// a block: their lanes then stay in registers).
 #if defined(__clang__) && !defined(__CUDA__) && !defined(__HIP__)
 #define PINT_SIMD _Pragma("clang loop vectorize(enable)")
+#define PINT_UNROLL _Pragma("clang loop unroll(full)")
 #elif defined(__GNUC__) && !defined(__NVCC__) && !defined(__CUDACC__) && !defined(__HIPCC__)
 #define PINT_SIMD _Pragma("GCC ivdep")
+#define PINT_UNROLL _Pragma("GCC unroll 16")
 #else
 #define PINT_SIMD
+#define PINT_UNROLL
 #endif
 
 namespace pint::kernels {
@@ -46,6 +61,12 @@ namespace pint::kernels {
 // Members per work item of the host mapping.
 constexpr int host_lanes() {
   return PINT_HOST_LANES;
+}
+
+// Lanes of a block that stage-by-stage methods advance together (called in
+// kernels: a host and device function).
+KOKKOS_INLINE_FUNCTION constexpr int stage_lanes() {
+  return PINT_STAGE_LANES;
 }
 
 // Blocks of host_lanes() consecutive members per work item.

@@ -34,6 +34,14 @@ namespace pint::kernels {
 
 namespace Impl {
 
+// Whether method M advances sub-blocks of lanes stage by stage (M::by_stage).
+template <class M, class = void>
+struct by_stage : std::false_type {};
+template <class M>
+struct by_stage<M, std::void_t<decltype(M::by_stage)>> : std::bool_constant<M::by_stage> {};
+template <class M>
+constexpr bool by_stage_v = by_stage<M>::value;
+
 // A block of B members in registers: state ys[i][l] and coefficients cs[k][l].
 // The last block of an ensemble may hold fewer members (`valid`); its other
 // lanes advance copies of its last member and are never stored, so that block
@@ -78,26 +86,51 @@ struct Lanes {
   }
   // `steps` steps of size dt from step index `first` (time t0 + first dt); the
   // lane loop is innermost so the compiler vectorizes across members.
+  // Methods that can (M::by_stage) advance a sub-block of L lanes stage by stage
+  // (M::step_lanes) do so, sub-block after sub-block.
   template <class M>
   KOKKOS_FORCEINLINE_FUNCTION void run(double t0, double dt, std::int64_t first,
                                        std::int64_t steps) {
-    for (std::int64_t s = 0; s < steps; ++s) {
-      const double t = t0 + static_cast<double>(first + s) * dt;
-      PINT_SIMD
-      for (int l = 0; l < B; ++l) {
-        core::Vec<S::dim> y;
-        core::Vec<S::num_coefs> c;
-        for (int i = 0; i < S::dim; ++i)
-          y[i] = ys[i][l];
-        for (int k = 0; k < S::num_coefs; ++k)
-          c[k] = cs[k][l];
-        M::template step<S>(c, t, dt, y);
-        for (int i = 0; i < S::dim; ++i)
-          ys[i][l] = y[i];
+    constexpr int L = B < stage_lanes() ? B : stage_lanes();
+    if constexpr (by_stage_v<M> && B > 1 && B % L == 0) {
+      for (std::int64_t s = 0; s < steps; ++s) {
+        const double t = t0 + static_cast<double>(first + s) * dt;
+        PINT_UNROLL
+        for (int b = 0; b < B; b += L)
+          M::template step_lanes<S, B, L>(cs, b, t, dt, ys);
+      }
+    } else {
+      for (std::int64_t s = 0; s < steps; ++s) {
+        const double t = t0 + static_cast<double>(first + s) * dt;
+        PINT_SIMD
+        for (int l = 0; l < B; ++l) {
+          core::Vec<S::dim> y;
+          core::Vec<S::num_coefs> c;
+          for (int i = 0; i < S::dim; ++i)
+            y[i] = ys[i][l];
+          for (int k = 0; k < S::num_coefs; ++k)
+            c[k] = cs[k][l];
+          M::template step<S>(c, t, dt, y);
+          for (int i = 0; i < S::dim; ++i)
+            ys[i][l] = y[i];
+        }
       }
     }
   }
 };
+
+// The work items (blocks of members) of a launch. On host spaces the threads
+// take chunks of blocks as they finish the previous ones (Kokkos::Dynamic; a
+// chunk is about 1/100 of a thread's share): a thread that the machine slows
+// down (another process on its core, an interrupt) then takes fewer chunks
+// instead of holding the others up at the launch's end, as a static split into
+// equal shares does. GPUs keep their static mapping.
+template <class ExecSpace>
+using BlockPolicy =
+    std::conditional_t<std::is_same<typename ExecSpace::memory_space, Kokkos::HostSpace>::value,
+                       Kokkos::RangePolicy<ExecSpace, Kokkos::Schedule<Kokkos::Dynamic>,
+                                           Kokkos::IndexType<std::int64_t>>,
+                       Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>>;
 
 // Members of the block at `base` that exist (B, or fewer in the last block).
 template <int B>
@@ -197,8 +230,7 @@ void advance(const ExecSpace& exec, const PV& params, const SV& state, double t0
   const auto members = static_cast<std::int64_t>(state.extent(0));
   const std::int64_t blocks = (members + B - 1) / B;
   Kokkos::parallel_for(
-      "pint::kernels::advance",
-      Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>(exec, 0, blocks),
+      "pint::kernels::advance", Impl::BlockPolicy<ExecSpace>(exec, 0, blocks),
       KOKKOS_LAMBDA(std::int64_t b) {
         const std::int64_t base = b * B;
         Impl::advance_block<S, M, B>(params, state, base, Impl::valid_lanes<B>(base, members), t0,
@@ -215,9 +247,7 @@ void advance_saving(const ExecSpace& exec, const PV& params, const SV& state, do
   constexpr int B = lanes<ExecSpace, Mapping>();
   const auto members = static_cast<std::int64_t>(state.extent(0));
   Kokkos::parallel_for(
-      "pint::kernels::advance_saving",
-      Kokkos::RangePolicy<ExecSpace, Kokkos::IndexType<std::int64_t>>(exec, 0,
-                                                                      (members + B - 1) / B),
+      "pint::kernels::advance_saving", BlockPolicy<ExecSpace>(exec, 0, (members + B - 1) / B),
       KOKKOS_LAMBDA(std::int64_t b) {
         const std::int64_t base = b * B;
         advance_block_saving<S, M, B>(params, state, base, valid_lanes<B>(base, members), t0, dt, n,
