@@ -252,7 +252,10 @@ class BoundaryLink {
     return false;
   }
 
-  // Withdraws the posted receives whose messages will never come (the run stopped).
+  // Withdraws the posted receives whose messages will never come (the run
+  // stopped). A message sent later with the same tag (the next run on the same
+  // communicator) could still match a receive not yet withdrawn: let no rank
+  // send again before every rank has withdrawn its receives (a barrier).
   void cancel_receives() {
     for (auto& c : in_) {
       c.posted = false;

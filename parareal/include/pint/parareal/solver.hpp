@@ -307,22 +307,30 @@ class FineSolves {
   // Seconds of the fine solves that completed.
   double completed_time() const { return completed_time_; }
 
-  // What a fine solve of slice n costs, estimated from one span of its steps
-  // advanced from `state` (which it changes): the span's time x steps / span.
-  double probe(int n, const View& state) {
+  // What a fine solve of slice n without output costs, estimated as the solver
+  // runs it: the copy of `input` into `state`, then one of its spans (of the
+  // same length, launched and fenced alike) times the number of spans.
+  double probe(int n, const View& input, const View& state) {
     const double t0 = times_[static_cast<size_t>(n)], t1 = times_[static_cast<size_t>(n) + 1];
     const std::int64_t steps = opt_.fine.steps_for(t0, t1);
-    const std::int64_t span = std::min(steps, std::max<std::int64_t>(opt_.min_span_steps, 1));
+    const std::int64_t spans =
+        std::clamp<std::int64_t>(steps / opt_.min_span_steps, 1, opt_.progress_spans);
+    const std::int64_t span = (steps + spans - 1) / spans;
     kernels::check_method<System>(opt_.fine.method);
     exec_.fence();
-    const double t = MPI_Wtime();
+    double t = MPI_Wtime();
+    Kokkos::deep_copy(exec_, state, input);
+    exec_.fence();
+    const double copy = MPI_Wtime() - t;
+    t = MPI_Wtime();
     kernels::with_method(opt_.fine.method, [&](auto method) {
-      kernels::advance<System, decltype(method), Mapping>(
-          exec_, ensemble_.params, state, t0, (t1 - t0) / static_cast<double>(steps), 0, span);
+      kernels::advance<System, decltype(method), Mapping>(exec_, ensemble_.params, state, t0,
+                                                          (t1 - t0) / static_cast<double>(steps), 0,
+                                                          std::min(span, steps));
       return true;
     });
     exec_.fence();
-    return (MPI_Wtime() - t) * static_cast<double>(steps) / static_cast<double>(span);
+    return copy + static_cast<double>(spans) * (MPI_Wtime() - t);
   }
 
  private:
@@ -426,8 +434,9 @@ Sweep sweep(const ExecSpace& exec, SliceStore<MemorySpace>& store, BoundaryLink<
 }
 
 // The placement to use: opt.placement, or when automatic the model's choice
-// for costs probed on slice 0 (the slowest rank's, so every rank chooses the
-// same), each window run to its iteration limit (K is not known yet).
+// for costs probed on slice 0 (one coarse solve; one span of the fine solve,
+// times its spans), the slowest rank's, so every rank chooses the same, with
+// each window run to its iteration limit (K is not known yet).
 template <class System, class Mapping, class ExecSpace, class MemorySpace>
 Placement resolve_placement(const ExecSpace& exec, const Decomposition& dec,
                             FineSolves<System, Mapping, ExecSpace, MemorySpace>& fine,
@@ -447,8 +456,7 @@ Placement resolve_placement(const ExecSpace& exec, const Decomposition& dec,
                                              opt.coarse.steps_for(times[0], times[1]), true);
     costs[1] = MPI_Wtime() - t;
   }
-  Kokkos::deep_copy(exec, a, y0);
-  costs[0] = fine.probe(0, a);
+  costs[0] = fine.probe(0, y0, a);
   MPI_Allreduce(MPI_IN_PLACE, costs, 2, MPI_DOUBLE, MPI_MAX, dec.world());
   std::vector<std::pair<int, int>> windows;
   for (int w = 0; w < dec.windows(); ++w) {
@@ -640,6 +648,9 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
     }
     tm.setup += MPI_Wtime() - t;
   }
+  // Every rank has withdrawn its last receives before any rank sends again
+  // (a later solve on this communicator reuses the tags).
+  MPI_Barrier(dec.time_comm());
   tm.waiting += link.waiting();
   tm.communication += link.copying();
   tm.total = MPI_Wtime() - start;
