@@ -216,6 +216,15 @@ PropagatorConfig propagator(const Reader& r, const std::string& which) {
   return p;
 }
 
+// "block", "cyclic", "block-cyclic:B" (B >= 1) or "auto".
+parareal::Placement placement(const std::string& text, const std::string& label) {
+  try {
+    return parareal::parse_placement(text);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(label, e.what());
+  }
+}
+
 }  // namespace
 
 core::EnsembleSpec RunConfig::ensemble() const {
@@ -367,6 +376,17 @@ RunConfig resolve(const RawConfig& raw, const Invocation& invocation) {
                            std::to_string(c.p_time) +
                            " time ranks; choose W so that every window has at least P_time "
                            "slices");
+    }
+    c.placement = placement(r.text("placement"), r.label("placement"));
+    const parareal::Placement check = c.placement.kind == parareal::Placement::Kind::automatic
+                                          ? parareal::Placement{}
+                                          : c.placement;
+    for (const int slices : {window, last}) {
+      try {
+        parareal::place(0, slices, c.p_time, check);
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(r.label("placement"), e.what());
+      }
     }
     if (c.members < c.p_members()) {
       throw UsageError(r.label("members"), std::to_string(c.members) + " members cannot fill " +

@@ -198,6 +198,7 @@ nlohmann::json run_json(const RunConfig& cfg, const Outcome& o, const nlohmann::
   j["configuration"]["output"] = cfg.output;
   j["configuration"]["p_time"] = o.p_time;
   j["configuration"]["p_members"] = o.p_members;
+  j["configuration"]["placement"] = parareal::placement_name(cfg.placement);
   j["configuration"]["compression"] = cfg.compression;
   j["configuration"]["keep_iterations"] = cfg.keep_iterations;
   j["configuration"]["resume"] = cfg.invocation.resume;
@@ -205,11 +206,15 @@ nlohmann::json run_json(const RunConfig& cfg, const Outcome& o, const nlohmann::
   j["build"] = info;
   j["build"].erase("ranks");
   j["ranks"] = info["ranks"];
-  j["decomposition"] = {{"mode", o.mode},
-                        {"ranks", cfg.invocation.ranks},
-                        {"p_time", o.p_time},
-                        {"p_members", o.p_members},
-                        {"description", o.layout}};
+  j["decomposition"] = {{"mode", o.mode},           {"ranks", cfg.invocation.ranks},
+                        {"p_time", o.p_time},       {"p_members", o.p_members},
+                        {"placement", o.placement}, {"description", o.layout}};
+  if (!o.placement_model.empty()) {
+    nlohmann::json candidates = nlohmann::json::array();
+    for (const auto& [name, seconds] : o.placement_model)
+      candidates.push_back({{"placement", name}, {"seconds", seconds}});
+    j["decomposition"]["placement_model"] = candidates;
+  }
 
   nlohmann::json windows = nlohmann::json::array();
   for (const auto& w : o.windows) {
@@ -252,6 +257,7 @@ nlohmann::json run_json(const RunConfig& cfg, const Outcome& o, const nlohmann::
                 {"pipelined", m.pipelined},
                 {"schedule", m.schedule},
                 {"schedule_messages", m.messages},
+                {"boundary_messages", m.boundary_messages},
                 {"setup", m.setup},
                 {"output", m.output},
                 {"predicted", m.predicted},
@@ -325,6 +331,17 @@ void print_summary(const RunConfig& cfg, const Outcome& o, const Plots& plots, d
           "N tau_F %.4f s; bound N/K %.2f\n",
           m.predicted, measured, m.predicted > 0 ? measured / m.predicted : 0.0, m.schedule,
           m.messages, m.setup, m.output, m.pipelined, m.sequential, m.speedup_bound);
+    }
+    if (!o.placement_model.empty()) {
+      std::string choice;
+      for (const auto& [name, seconds] : o.placement_model) {
+        char item[96];
+        std::snprintf(item, sizeof(item), "%s%s %.4f s", choice.empty() ? "" : ", ", name.c_str(),
+                      seconds);
+        choice += item;
+      }
+      std::printf("placement: %s, the model's choice for the probed costs (%s)\n",
+                  o.placement.c_str(), choice.c_str());
     }
     std::printf("advice: %s\n", advice_line(o).c_str());
   }

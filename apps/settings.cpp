@@ -36,6 +36,9 @@ const std::vector<Setting>& run_settings() {
       {"window", Kind::integer, "W", "0", "Slices per time window (0: one window)"},
       {"p-time", Kind::integer, "P", "",
        "Time ranks (default: all ranks); ranks / P member blocks split the ensemble"},
+      {"placement", Kind::text, "HOW", "block",
+       "How slices are dealt to the time ranks: block, cyclic, block-cyclic:B (runs of B "
+       "slices round robin) or auto (the model's choice for costs probed before the run)"},
       {"output", Kind::text, "DIR", "pint-output", "Output directory"},
       {"save-every", Kind::integer, "M", "1", "Save every M-th fine step (and each slice's last)"},
       {"save-members", Kind::text, "SET", "all",

@@ -15,7 +15,7 @@
 //
 // and --progress-spans S (default 16; 1: messages progress only between fine
 // solves) measures what testing pending messages between spans of the fine
-// solves buys.
+// solves buys; --placement block|cyclic|block-cyclic:B|auto deals the slices.
 #include "pint/core/build_info.hpp"
 #include "pint/core/ensemble.hpp"
 #include "pint/core/runtime.hpp"
@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
   int slices = 0, max_iterations = 0, p_members = 1, repeat = 1, progress_spans = 16;
   double t_end = 2.0, tolerance = 1e-6;
   bool skip_sequential = false, sequential_only = false;
-  std::string fine = "rk4", coarse = "rk4", json_file;
+  std::string fine = "rk4", coarse = "rk4", json_file, placement = "block";
   app.add_option("--members", members, "Ensemble members")->check(CLI::PositiveNumber);
   app.add_option("--slices", slices, "Time slices (default: one per time rank)");
   app.add_option("--t-end", t_end, "End time (start 0)")->check(CLI::PositiveNumber);
@@ -87,6 +87,8 @@ int main(int argc, char** argv) {
                             "Do not run the sequential fine reference");
   app.add_flag("--sequential-only", sequential_only, "Run only the sequential fine reference")
       ->excludes(skip);
+  app.add_option("--placement", placement,
+                 "Slices over time ranks: block, cyclic, block-cyclic:B or auto");
   app.add_option("--json", json_file, "Also write the results to this JSON file");
   if (const auto rc = bench::parse_command_line(app, argc, argv, runtime.rank())) return *rc;
   const bool root = runtime.rank() == 0;
@@ -112,6 +114,12 @@ int main(int argc, char** argv) {
   opt.tolerance = tolerance;
   opt.max_iterations = max_iterations;
   opt.progress_spans = progress_spans;
+  try {
+    opt.placement = parareal::parse_placement(placement);
+  } catch (const std::invalid_argument& e) {
+    if (root) std::fprintf(stderr, "--placement: %s\n", e.what());
+    return 2;
+  }
   using Exec = Kokkos::DefaultExecutionSpace;
 
   nlohmann::json j = {{"ranks", runtime.size()},
@@ -127,6 +135,7 @@ int main(int argc, char** argv) {
                       {"tolerance", tolerance},
                       {"repeat", repeat},
                       {"progress_spans", progress_spans},
+                      {"placement", placement},
                       {"git", core::build_info().git_revision},
                       {"kokkos", core::build_info().kokkos_version},
                       {"backends", core::build_info().backends},
@@ -222,6 +231,8 @@ int main(int argc, char** argv) {
       "pint_bench_parareal: %d rank(s) (%s), %lld members, fine %s x %lld, coarse %s x %lld\n",
       runtime.size(), dec.describe().c_str(), static_cast<long long>(members), fine.c_str(),
       static_cast<long long>(fine_steps), coarse.c_str(), static_cast<long long>(coarse_steps));
+  std::printf("  placement               %s (%d boundary messages)\n",
+              parareal::placement_name(r.placement).c_str(), r.model.boundary_messages);
   std::printf("  iterations K            %d (converged: %s)\n", r.iterations,
               r.converged ? "yes" : "no");
   std::printf("  tau_F, tau_G            %.4f s, %.4f s (r = %.4f)\n", r.tau_f, r.tau_g,
@@ -256,6 +267,8 @@ int main(int argc, char** argv) {
   j["reported_run"] = mid;
   j["model_pipelined_seconds"] = r.model.pipelined;
   j["model_schedule_seconds"] = r.model.schedule;
+  j["placement_used"] = parareal::placement_name(r.placement);
+  j["boundary_messages"] = r.model.boundary_messages;
   j["model_messages_seconds"] = r.model.messages;
   j["boundary_message_seconds"] = r.messages.boundary;
   j["decision_seconds"] = r.messages.decision;

@@ -1,12 +1,14 @@
 // GoogleTest main for every pint test executable: owns the runtime (MPI, then
 // Kokkos), lets rank 0 print the whole report and the other ranks only their
-// failures (each line marked with its rank), and makes every rank return the
+// failures (each line marked with its rank; every rank prints everything with
+// PINT_TEST_ALL_RANKS=1 in the environment), and makes every rank return the
 // same status.
 #include "pint/core/runtime.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 
@@ -43,7 +45,8 @@ class FailuresOnly : public ::testing::EmptyTestEventListener {
 int main(int argc, char** argv) {
   pint::core::Runtime runtime(argc, argv);
   ::testing::InitGoogleTest(&argc, argv);
-  if (runtime.rank() != 0) {
+  const char* all = std::getenv("PINT_TEST_ALL_RANKS");
+  if (runtime.rank() != 0 && !(all && *all == '1')) {
     auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
     delete listeners.Release(listeners.default_result_printer());
     listeners.Append(new FailuresOnly(runtime.rank()));

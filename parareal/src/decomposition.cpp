@@ -64,10 +64,13 @@ std::pair<int, int> Decomposition::window_slices(int w) const {
   return {first, std::min(slices_, first + window_)};
 }
 
-std::pair<int, int> Decomposition::owned_slices(int w) const {
+std::vector<std::vector<int>> Decomposition::placement(int w, const Placement& placement) const {
   const auto [first, last] = window_slices(w);
-  const auto [b, e] = core::block_range(last - first, p_time_, time_rank_);
-  return {first + static_cast<int>(b), first + static_cast<int>(e)};
+  return place(first, last, p_time_, placement);
+}
+
+std::vector<int> Decomposition::owned_slices(int w, const Placement& placement) const {
+  return this->placement(w, placement)[static_cast<size_t>(time_rank_)];
 }
 
 std::string Decomposition::describe() const {

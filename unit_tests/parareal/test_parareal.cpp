@@ -94,6 +94,23 @@ Run run(MPI_Comm comm, const core::EnsembleSpec& spec, const std::vector<double>
   return out;
 }
 
+using parareal::Placement;
+const Placement block{Placement::Kind::block, 1};
+const Placement cyclic{Placement::Kind::cyclic, 1};
+Placement block_cyclic(int cycle) {
+  return {Placement::Kind::cyclic, cycle};
+}
+const Placement automatic{Placement::Kind::automatic, 1};
+
+// Block, cyclic and the block-cyclic deals that give every one of the world's
+// ranks a slice of `slices`.
+std::vector<Placement> placements(int slices) {
+  std::vector<Placement> out{block, cyclic};
+  for (int cycle = 2; cycle * (world_size() - 1) < slices && cycle <= 3; ++cycle)
+    out.push_back(block_cyclic(cycle));
+  return out;
+}
+
 TEST(TEST_CATEGORY, after_k_iterations_the_first_k_slices_are_exact) {
   const auto spec = mixed_ensemble(37);
   const auto t = core::linspace(0.0, 8.0, 9);  // 8 slices
@@ -105,18 +122,23 @@ TEST(TEST_CATEGORY, after_k_iterations_the_first_k_slices_are_exact) {
   opt.min_span_steps = 1;
   const auto ref = sequential(spec, t, opt.fine);
   const size_t per_slice = static_cast<size_t>(spec.members) * 2;
-  for (int k = 1; k <= 8; ++k) {
-    opt.max_iterations = k;
-    const auto r = run(world(), spec, t, opt);
-    ASSERT_EQ(r.result.iterations, k);
-    for (int n = 0; n < 8; ++n) {
-      int identical = 1;
-      for (size_t j = 0; j < per_slice; ++j)
-        identical &= r.boundaries[n * per_slice + j] == ref[n * per_slice + j];
-      if (n < k) {
-        EXPECT_TRUE(identical) << "slice " << n << " after " << k << " iterations";
-      } else if (k < 4) {
-        EXPECT_FALSE(identical) << "slice " << n << " exact too early after " << k;
+  for (const Placement& p : placements(8)) {
+    opt.placement = p;
+    const std::string name = parareal::placement_name(p);
+    for (int k = 1; k <= 8; ++k) {
+      opt.max_iterations = k;
+      const auto r = run(world(), spec, t, opt);
+      ASSERT_EQ(r.result.iterations, k) << name;
+      ASSERT_EQ(r.result.placement, p);
+      for (int n = 0; n < 8; ++n) {
+        int identical = 1;
+        for (size_t j = 0; j < per_slice; ++j)
+          identical &= r.boundaries[n * per_slice + j] == ref[n * per_slice + j];
+        if (n < k) {
+          EXPECT_TRUE(identical) << name << ": slice " << n << " after " << k << " iterations";
+        } else if (k < 4) {
+          EXPECT_FALSE(identical) << name << ": slice " << n << " exact too early after " << k;
+        }
       }
     }
   }
@@ -131,12 +153,29 @@ TEST(TEST_CATEGORY, seed_tutorial_setting_converges_the_same_on_every_rank_count
   opt.fine = {kernels::Method::euler, 0.01, 0};
   opt.coarse = {kernels::Method::euler, 0.0, 1};
   opt.tolerance = 1e-4;
-  const auto all = run(world(), spec, t, opt);
   const auto alone = run(MPI_COMM_SELF, spec, t, opt);  // one rank
-  EXPECT_TRUE(all.result.converged);
-  EXPECT_EQ(all.result.iterations, alone.result.iterations);
-  EXPECT_EQ(all.result.windows[0].history, alone.result.windows[0].history);
-  EXPECT_EQ(all.boundaries, alone.boundaries);
+  EXPECT_EQ(alone.result.iterations, 14) << "the seed tutorial's count";
+  auto with = placements(19);
+  with.push_back(automatic);
+  for (const Placement& p : with) {
+    opt.placement = p;
+    const auto r = run(world(), spec, t, opt);
+    const std::string name = parareal::placement_name(p);
+    EXPECT_TRUE(r.result.converged) << name;
+    EXPECT_EQ(r.result.iterations, alone.result.iterations) << name;
+    EXPECT_EQ(r.result.windows[0].history, alone.result.windows[0].history) << name;
+    EXPECT_EQ(r.boundaries, alone.boundaries) << name;
+    if (p.kind == Placement::Kind::automatic) {
+      EXPECT_NE(r.result.placement.kind, Placement::Kind::automatic);
+      EXPECT_EQ(r.result.placement_model.size() > 1, world_size() > 1);
+      if (world_rank() == 0) {
+        std::printf("auto placement on %d rank(s): %s\n", world_size(),
+                    parareal::placement_name(r.result.placement).c_str());
+      }
+    }
+  }
+  opt.placement = block;
+  const auto all = run(world(), spec, t, opt);
   const auto ref = sequential(spec, t, opt.fine);
   double err = 0;
   for (size_t j = 0; j < ref.size(); ++j)
@@ -180,6 +219,15 @@ TEST(TEST_CATEGORY, member_blocks_and_windows_match_the_one_dimensional_run) {
   const auto windowed = run(world(), spec, t, opt, 0, 1, 4);
   ASSERT_EQ(windowed.result.windows.size(), 3u);
   EXPECT_EQ(windowed.boundaries, exact.boundaries);
+  for (const Placement& p : placements(4)) {
+    opt.placement = p;  // slices dealt within each window, also to member blocks
+    const auto dealt = run(world(), spec, t, opt, 0, 1, 4);
+    EXPECT_EQ(dealt.boundaries, exact.boundaries) << parareal::placement_name(p);
+    if (world_size() == 4) {
+      const auto square = run(world(), spec, t, opt, 2, 2, 4);
+      EXPECT_EQ(square.boundaries, exact.boundaries) << parareal::placement_name(p);
+    }
+  }
   EXPECT_EQ(exact.boundaries, sequential(spec, t, opt.fine));
 }
 
@@ -211,50 +259,55 @@ TEST(TEST_CATEGORY, stored_fine_results_reproduce_the_run_bitwise) {
   opt.fine = {kernels::Method::rk4, 0.02, 0};
   opt.coarse = {kernels::Method::euler, 0.0, 2};
   opt.tolerance = 1e-7;
-  // First run: a sink keeps every fine solve's last saved row (its end state).
-  std::map<std::pair<int, int>, std::vector<double>> store;
-  Decomposition dec(world(), 8, spec.members, 0, 1);
-  const auto [b, e] = dec.member_range();
-  auto ens = core::make_ensemble<Oscillator, Mem>(spec, b, e);
-  struct Capture : core::TrajectorySink {
-    std::map<std::pair<int, int>, std::vector<double>>* store;
-    core::SolveDescription solve;
-    std::vector<double> last;
-    void begin(const core::SolveDescription& s) override { solve = s; }
-    void write(std::int64_t first, std::int64_t count, const double*, const double* rows) override {
-      if (first + count == solve.saved_steps()) {
-        const auto* end = rows + (count - 1) * solve.local_members * solve.dim;
-        last.assign(end, end + solve.local_members * solve.dim);
+  for (const Placement& p : {block, cyclic}) {
+    opt.placement = p;
+    // First run: a sink keeps every fine solve's last saved row (its end state).
+    std::map<std::pair<int, int>, std::vector<double>> store;
+    Decomposition dec(world(), 8, spec.members, 0, 1);
+    const auto [b, e] = dec.member_range();
+    auto ens = core::make_ensemble<Oscillator, Mem>(spec, b, e);
+    struct Capture : core::TrajectorySink {
+      std::map<std::pair<int, int>, std::vector<double>>* store;
+      core::SolveDescription solve;
+      std::vector<double> last;
+      void begin(const core::SolveDescription& s) override { solve = s; }
+      void write(std::int64_t first, std::int64_t count, const double*,
+                 const double* rows) override {
+        if (first + count == solve.saved_steps()) {
+          const auto* end = rows + (count - 1) * solve.local_members * solve.dim;
+          last.assign(end, end + solve.local_members * solve.dim);
+        }
       }
-    }
-    void commit() override { (*store)[{solve.iteration, solve.slice}] = last; }
-    void abandon() noexcept override {}
-  } capture;
-  capture.store = &store;
-  Options first = opt;
-  first.sink = &capture;
-  first.save_every = 1000000;  // first and last rows only
-  for (std::int64_t m = 0; m < spec.members; ++m)
-    first.saved_members.push_back(m);
-  const auto r1 = parareal::solve<Oscillator, Mapping>(Exec(), dec, ens, t, first);
-  ASSERT_GT(r1.timings.fine_solves, 0);
+      void commit() override { (*store)[{solve.iteration, solve.slice}] = last; }
+      void abandon() noexcept override {}
+    } capture;
+    capture.store = &store;
+    Options first = opt;
+    first.sink = &capture;
+    first.save_every = 1000000;  // first and last rows only
+    for (std::int64_t m = 0; m < spec.members; ++m)
+      first.saved_members.push_back(m);
+    const auto r1 = parareal::solve<Oscillator, Mapping>(Exec(), dec, ens, t, first);
+    ASSERT_GT(r1.timings.fine_solves, 0);
 
-  Options again = opt;
-  int asked = 0;
-  again.stored_fine = [&](int k, int n, double* end_state) {
-    ++asked;
-    const auto it = store.find({k, n});
-    if (it == store.end()) return false;
-    std::copy(it->second.begin(), it->second.end(), end_state);
-    return true;
-  };
-  const auto r2 = parareal::solve<Oscillator, Mapping>(Exec(), dec, ens, t, again);
-  EXPECT_GT(asked, 0);
-  EXPECT_EQ(r2.timings.fine_solves, 0) << "every fine result was stored";
-  EXPECT_EQ(r2.timings.fine_stored, r1.timings.fine_solves);
-  EXPECT_EQ(r2.iterations, r1.iterations);
-  EXPECT_EQ(r2.windows[0].history, r1.windows[0].history);
-  EXPECT_EQ(r2.end_states, r1.end_states);
+    Options again = opt;
+    int asked = 0;
+    again.stored_fine = [&](int k, int n, double* end_state) {
+      ++asked;
+      const auto it = store.find({k, n});
+      if (it == store.end()) return false;
+      std::copy(it->second.begin(), it->second.end(), end_state);
+      return true;
+    };
+    const auto r2 = parareal::solve<Oscillator, Mapping>(Exec(), dec, ens, t, again);
+    EXPECT_GT(asked, 0);
+    EXPECT_EQ(r2.timings.fine_solves, 0) << "every fine result was stored";
+    EXPECT_EQ(r2.timings.fine_stored, r1.timings.fine_solves);
+    EXPECT_EQ(r2.iterations, r1.iterations);
+    EXPECT_EQ(r2.windows[0].history, r1.windows[0].history);
+    EXPECT_EQ(r2.end_states, r1.end_states);
+    EXPECT_EQ(r2.owned_slices, r1.owned_slices);
+  }
 }
 
 TEST(TEST_CATEGORY, decompositions_that_do_not_fit_are_refused) {
@@ -263,6 +316,68 @@ TEST(TEST_CATEGORY, decompositions_that_do_not_fit_are_refused) {
     EXPECT_THROW(Decomposition(world(), world_size() - 1, 100, 0, 1), std::invalid_argument);
     EXPECT_THROW(Decomposition(world(), 8, 1, 1, world_size()), std::invalid_argument);
   }
+}
+
+TEST(TEST_CATEGORY, placements_deal_slices_to_time_ranks) {
+  using V = std::vector<std::vector<int>>;
+  EXPECT_EQ(parareal::place(0, 7, 3, block), (V{{0, 1, 2}, {3, 4}, {5, 6}}));
+  EXPECT_EQ(parareal::place(0, 7, 3, cyclic), (V{{0, 3, 6}, {1, 4}, {2, 5}}));
+  EXPECT_EQ(parareal::place(4, 11, 2, block_cyclic(2)), (V{{4, 5, 8, 9}, {6, 7, 10}}));
+  EXPECT_THROW(parareal::place(0, 4, 3, block_cyclic(2)), std::invalid_argument)
+      << "rank 2 would own no slice";
+  EXPECT_THROW(parareal::place(0, 5, 3, automatic), std::invalid_argument);
+  EXPECT_EQ(parareal::placement_name(block_cyclic(3)), "block-cyclic:3");
+  EXPECT_EQ(parareal::placement_name(cyclic), "cyclic");
+  // Messages per sweep: P - 1 for blocks, N - 1 for cyclic.
+  EXPECT_EQ(parareal::boundary_messages(12, parareal::place(0, 12, 3, block)), 2);
+  EXPECT_EQ(parareal::boundary_messages(12, parareal::place(0, 12, 3, cyclic)), 11);
+  EXPECT_EQ(parareal::boundary_messages(12, parareal::place(0, 12, 3, block_cyclic(2))), 5);
+  // Candidates: block-cyclic deals equal to block are left out.
+  const auto c = parareal::placement_candidates({8}, 2);
+  ASSERT_EQ(c.size(), 4u);
+  EXPECT_EQ(c[1], cyclic);
+  EXPECT_EQ(c[3], block_cyclic(3));
+  // The decomposition deals within each window.
+  Decomposition dec(MPI_COMM_SELF, 10, 4, 1, 1, 4);
+  EXPECT_EQ(dec.placement(2, cyclic), (V{{8, 9}}));
+  EXPECT_EQ(dec.owned_slices(1, block_cyclic(2)), (std::vector<int>{4, 5, 6, 7}));
+}
+
+TEST(TEST_CATEGORY, the_model_chooses_placements_by_their_schedules) {
+  // Cheap coarse solves and messages: dealt slices spread the fine solves of the
+  // slices not yet exact (block leaves the first rank idle as they become exact).
+  const double f = 1.0, g = 0.001;
+  std::vector<std::pair<Placement, double>> times;
+  const auto cheap = parareal::choose_placement({{19, 14}}, 2, f, g, {1e-5, 1e-5}, &times);
+  EXPECT_NE(cheap, block);
+  ASSERT_EQ(times.size(), 10u) << "block, cyclic, block-cyclic:2..9";
+  EXPECT_EQ(times[0].first, block);
+  EXPECT_EQ(times[1].first, cyclic);
+  EXPECT_LT(times[1].second, times[0].second);
+  for (const auto& pt : times) {
+    EXPECT_GE(pt.second, std::min_element(times.begin(), times.end(), [](auto& a, auto& b) {
+                           return a.second < b.second;
+                         })->second);
+    if (pt.first == cheap) {
+      EXPECT_EQ(pt.second, std::min_element(times.begin(), times.end(), [](auto& a, auto& b) {
+                             return a.second < b.second;
+                           })->second);
+    }
+  }
+  EXPECT_NEAR(times[0].second,
+              parareal::schedule(19, parareal::place(0, 19, 2, block), 14, f, g, {1e-5, 1e-5}),
+              1e-12);
+  // Messages far dearer than a fine solve: the fewest messages win.
+  EXPECT_EQ(parareal::choose_placement({{19, 14}}, 2, f, g, {10.0, 1e-5}), block);
+  // One time rank: block only.
+  EXPECT_EQ(parareal::choose_placement({{19, 14}}, 1, f, g, {}), block);
+  // The schedule counts each placement's messages: with cyclic every slice of
+  // sweep k waits for one (the schedule grows by N - 1 of them per sweep at most).
+  const auto owned = parareal::place(0, 4, 2, cyclic);
+  const double free = parareal::schedule(4, owned, 1, f, g, {});
+  const double dear = parareal::schedule(4, owned, 1, f, g, {0.25, 0.0});
+  EXPECT_GT(dear, free + 0.25);
+  EXPECT_LE(dear, free + 2 * 3 * 0.25 + 1e-12);
 }
 
 TEST(TEST_CATEGORY, the_model_matches_the_spec_formulas) {

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -94,15 +95,16 @@ TEST(TEST_CATEGORY, a_non_finite_change_on_one_rank_stops_every_rank_as_diverged
 void chain(parareal::Transfer transfer) {
   const int P = world_size(), r = world_rank();
   const std::int64_t M = 1001;
-  parareal::BoundaryLink<Mem> link(world(), r - 1, r + 1 < P ? r + 1 : -1, M, 2, transfer);
+  parareal::BoundaryLink<Mem> link(world(), r > 0 ? 1 : 0, r + 1 < P ? 1 : 0, M, 2, P, transfer);
+  link.route({r}, {r - 1}, {r + 1 < P ? r + 1 : -1});
   const int allocated = link.allocations();
-  EXPECT_EQ(link.has_previous(), r > 0);
-  EXPECT_EQ(link.has_next(), r + 1 < P);
+  EXPECT_EQ(link.receives(0), r > 0);
+  EXPECT_EQ(link.sends(0), r + 1 < P);
   View mine("mine", M, size_t(2));
   auto host = Kokkos::create_mirror_view(mine);
   View previous;  // the state received in the iteration before
   const int rounds = 12;
-  link.post_receive(0);
+  link.post_receives(0);
   for (int k = 0; k < rounds; ++k) {
     bool changed = k % 3 != 0;
     if (r == 0) {
@@ -110,35 +112,36 @@ void chain(parareal::Transfer transfer) {
       for (std::int64_t m = 0; m < M; ++m)
         for (int c = 0; c < 2; ++c)
           host(m, c) = k + 0.001 * static_cast<double>(m) + c;
-      link.wait_sent();
       Kokkos::deep_copy(mine, host);
     } else {
-      const auto got = link.receive(Exec());
+      // The state received before is intact while this one may be arriving
+      // (direct mode: two buffers; staged: copied into the view on receipt).
+      if (k > 0) {
+        link.progress();
+        auto before = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), previous);
+        EXPECT_EQ(before(7, 1), (k - 1) + 0.007 + 1);
+      }
+      const auto got = link.receive(Exec(), 0);  // posts round k + 1's receive
       EXPECT_EQ(got.second, changed) << "flag of round " << k;
       if (k > 0 && link.direct()) {
         EXPECT_NE(got.first.data(), previous.data()) << "receives alternate between two views";
       }
-      // The state received before is intact while this one arrived (direct
-      // mode: two buffers; staged: the copy into the device view came later).
-      if (k > 0 && link.direct()) {
-        auto before = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), previous);
-        EXPECT_EQ(before(7, 1), (k - 1) + 0.007 + 1);
-      }
       previous = got.first;
-      if (k + 1 < rounds) link.post_receive(k + 1);
       auto h = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), got.first);
       int wrong = 0;
       for (std::int64_t m = 0; m < M; ++m)
         for (int c = 0; c < 2; ++c)
           wrong += h(m, c) != k + 0.001 * static_cast<double>(m) + c;
       EXPECT_EQ(wrong, 0) << "round " << k << " on rank " << r;
-      link.wait_sent();
+      link.wait_sent(0);
       Kokkos::deep_copy(mine, got.first);
     }
     link.progress();
-    link.send(Exec(), k, mine, changed);
+    link.send(Exec(), k, 0, mine, changed);
   }
   link.wait_sent();
+  link.cancel_receives();  // round `rounds`: never sent
+  MPI_Barrier(world());    // before the next link reuses the tags
   EXPECT_FALSE(link.pending());
   EXPECT_EQ(link.allocations(), allocated) << "buffers are allocated once, when the link is made";
 }
@@ -150,22 +153,117 @@ TEST(TEST_CATEGORY, the_boundary_link_passes_states_bitwise_with_direct_transfer
 
 TEST(TEST_CATEGORY, the_boundary_link_passes_states_bitwise_through_host_staging) {
   chain(parareal::Transfer::staged);
-  parareal::BoundaryLink<Mem> middle(world(), 0, 1, 10, 2, parareal::Transfer::staged);
+  parareal::BoundaryLink<Mem> middle(world(), 1, 1, 10, 2, 4, parareal::Transfer::staged);
   EXPECT_EQ(middle.allocations(), 3) << "one device view and a staging buffer each way";
-  parareal::BoundaryLink<Mem> direct(world(), 0, 1, 10, 2, parareal::Transfer::automatic);
+  parareal::BoundaryLink<Mem> direct(world(), 1, 1, 10, 2, 4, parareal::Transfer::automatic);
   if (direct.direct()) {
     EXPECT_EQ(direct.allocations(), 2) << "two device views, no staging";
   }
+  parareal::BoundaryLink<Mem> cyclic(world(), 3, 2, 10, 2, 8, parareal::Transfer::staged);
+  EXPECT_EQ(cyclic.allocations(), 3 * 2 + 2) << "per receive a device view and a staging buffer";
+}
+
+// Cyclic placement: rank r owns slices r, r + P and r + 2P of 3P; each slice's
+// output goes to the owner of the next (messages between every pair of
+// neighbouring ranks, and from the last rank back to rank 0, several per sweep
+// between the same two ranks). Each slice adds 1 to its input; every input
+// arrives bit for bit with its flag, in every round, in both modes.
+void cyclic_sweeps(parareal::Transfer transfer) {
+  const int P = world_size(), r = world_rank(), N = 3 * P;
+  const std::int64_t M = 37;
+  std::vector<int> slices, from, to;
+  for (int j = 0; j < 3; ++j) {
+    const int n = r + j * P;
+    slices.push_back(n);
+    from.push_back(n > 0 && (n - 1) % P != r ? (n - 1) % P : -1);
+    to.push_back(n + 1 < N && (n + 1) % P != r ? (n + 1) % P : -1);
+  }
+  const int receives =
+      static_cast<int>(std::count_if(from.begin(), from.end(), [](int p) { return p >= 0; }));
+  const int sends =
+      static_cast<int>(std::count_if(to.begin(), to.end(), [](int p) { return p >= 0; }));
+  parareal::BoundaryLink<Mem> link(world(), receives, sends, M, 2, N, transfer);
+  link.route(slices, from, to);
+  const int allocated = link.allocations();
+  std::vector<View> out;
+  for (int j = 0; j < 3; ++j)
+    out.emplace_back("out", M, size_t(2));
+  const auto expected = [](int k, int n, std::int64_t m, int c) {
+    double v = 1000.0 * k + 0.001 * static_cast<double>(m) + c;  // slice 0's input
+    for (int j = 0; j < n; ++j)
+      v += 1.0;
+    return v;
+  };
+  const int rounds = 5;
+  link.post_receives(0);
+  int wrong = 0, flags = 0, received = 0;
+  for (int k = 0; k < rounds; ++k) {
+    for (int j = 0; j < 3; ++j) {
+      const int n = slices[static_cast<size_t>(j)];
+      Kokkos::View<double**, Kokkos::LayoutLeft, Kokkos::HostSpace> in("in", M, 2);
+      if (link.receives(j)) {
+        const auto got = link.receive(Exec(), j);
+        flags += got.second != ((k + n) % 3 != 0);
+        Kokkos::deep_copy(in, got.first);
+        ++received;
+      } else if (n == 0) {
+        for (std::int64_t m = 0; m < M; ++m)
+          for (int c = 0; c < 2; ++c)
+            in(m, c) = expected(k, 0, m, c);
+      } else {
+        Kokkos::deep_copy(in, out[static_cast<size_t>(j) - 1]);
+      }
+      for (std::int64_t m = 0; m < M; ++m)
+        for (int c = 0; c < 2; ++c) {
+          wrong += in(m, c) != expected(k, n, m, c);
+          in(m, c) += 1.0;
+        }
+      link.wait_sent(j);  // out[j] may still be being sent
+      Kokkos::deep_copy(out[static_cast<size_t>(j)], in);
+      link.send(Exec(), k, j, out[static_cast<size_t>(j)], (k + n + 1) % 3 != 0);
+    }
+    link.progress();
+  }
+  link.wait_sent();
+  link.cancel_receives();
+  MPI_Barrier(world());  // before the next link reuses the tags
+  EXPECT_EQ(wrong, 0) << "rank " << r;
+  EXPECT_EQ(flags, 0) << "rank " << r;
+  EXPECT_EQ(received, rounds * receives);
+  EXPECT_EQ(receives, P > 1 ? 3 - (r == 0 ? 1 : 0) : 0);
+  EXPECT_FALSE(link.pending());
+  EXPECT_EQ(link.allocations(), allocated);
+}
+
+TEST(TEST_CATEGORY, the_boundary_link_carries_cyclic_placements_slice_by_slice) {
+  cyclic_sweeps(parareal::Transfer::automatic);
+  cyclic_sweeps(parareal::Transfer::staged);
+}
+
+TEST(TEST_CATEGORY, boundary_link_tags_tell_slices_and_iterations_apart) {
+  parareal::BoundaryLink<Mem> link(MPI_COMM_SELF, 0, 0, 1, 2, 10);
+  std::vector<int> tags;
+  for (int k = 0; k < 2; ++k)
+    for (int n = 0; n <= 10; ++n) {
+      tags.push_back(link.tag(k, n));
+      tags.push_back(link.tag(k, n) + 1);  // the flag's
+    }
+  std::sort(tags.begin(), tags.end());
+  EXPECT_EQ(std::adjacent_find(tags.begin(), tags.end()), tags.end()) << "every tag distinct";
+  EXPECT_EQ(link.tag(2, 3), link.tag(0, 3)) << "k mod 2: at most two iterations in flight";
+  EXPECT_LE(tags.back(), 32767) << "within the tags every MPI allows";
 }
 
 TEST(TEST_CATEGORY, a_pending_receive_is_withdrawn_cleanly) {
   const int P = world_size(), r = world_rank();
-  parareal::BoundaryLink<Mem> link(world(), r - 1, r + 1 < P ? r + 1 : -1, 5, 2);
-  link.post_receive(3);  // never sent
-  if (link.has_previous()) {
-    EXPECT_THROW(link.post_receive(4), std::logic_error);
+  parareal::BoundaryLink<Mem> link(world(), 1, 1, 5, 2, P);
+  link.route({r}, {r - 1}, {r + 1 < P ? r + 1 : -1});
+  link.post_receives(3);  // never sent
+  if (link.receives(0)) {
+    EXPECT_THROW(link.post_receives(4), std::logic_error);
+    EXPECT_THROW(link.route({r}, {r - 1}, {-1}), std::logic_error) << "messages pending";
   }
-  link.cancel_receive();
+  link.cancel_receives();
   EXPECT_FALSE(link.pending());
   MPI_Barrier(world());
 }
@@ -174,7 +272,7 @@ TEST(TEST_CATEGORY, the_slice_store_chains_inputs_without_copies) {
   parareal::SliceStore<Mem> store(3, 17, 2);
   EXPECT_EQ(store.capacity(), 3);
   View y0("y0", 17, size_t(2));
-  store.set_first_input(y0);
+  store.set_input(0, y0);
   EXPECT_EQ(store.input(0).data(), y0.data());
   EXPECT_EQ(store.input(1).data(), store.out(0).data());
   EXPECT_EQ(store.input(2).data(), store.out(1).data());
@@ -195,6 +293,25 @@ TEST(TEST_CATEGORY, the_slice_store_chains_inputs_without_copies) {
   EXPECT_TRUE(store.changed(1));
   EXPECT_THROW(store.start(4), std::invalid_argument);
   EXPECT_EQ(store.input(1).extent(0), 17u);
+}
+
+TEST(TEST_CATEGORY, the_slice_store_takes_the_inputs_of_dealt_slices_from_outside) {
+  parareal::SliceStore<Mem> store(3, 5, 2);
+  store.start(std::vector<int>{2, 3, 7});  // block-cyclic: slices 2, 3 and 7
+  EXPECT_EQ(store.slice(0), 2);
+  EXPECT_EQ(store.slice(2), 7);
+  EXPECT_FALSE(store.chained(0));
+  EXPECT_TRUE(store.chained(1));
+  EXPECT_FALSE(store.chained(2)) << "slice 6 belongs to another rank";
+  View a("a", 5, size_t(2)), b("b", 5, size_t(2));
+  store.set_input(0, a);
+  store.set_input(2, b);
+  EXPECT_EQ(store.input(0).data(), a.data());
+  EXPECT_EQ(store.input(1).data(), store.out(0).data());
+  EXPECT_EQ(store.input(2).data(), b.data());
+  EXPECT_THROW(store.set_input(1, a), std::logic_error) << "slice 3's input is slice 2's output";
+  store.start(std::vector<int>{0, 2});
+  EXPECT_EQ(store.input(1).data(), nullptr) << "a new window forgets the handles";
 }
 
 // Records what reaches it; lends its own buffer when `lend`.

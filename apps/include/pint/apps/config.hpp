@@ -3,6 +3,7 @@
 #pragma once
 
 #include "pint/core/ensemble.hpp"
+#include "pint/parareal/model.hpp"
 #include "settings.hpp"
 
 #include <nlohmann/json.hpp>
@@ -44,7 +45,8 @@ struct RunConfig {
   double tolerance = 0;
   bool relative = false;
   int max_iterations = 0, window = 0;
-  int p_time = 1;  // resolved: the number of ranks unless given
+  int p_time = 1;                 // resolved: the number of ranks unless given
+  parareal::Placement placement;  // as given (automatic: resolved by the solver)
   std::string output;
   std::int64_t save_every = 1;
   std::string save_members;  // as given

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pint::apps {
@@ -27,6 +28,9 @@ struct Outcome {
   parareal::MessageCosts messages;  // a boundary message and a decision (parareal)
   parareal::Advice advice;          // the model's alternatives on the same ranks (parareal)
   std::string layout;               // the rank decomposition, in words
+  std::string placement = "block";  // of the slices over the time ranks (parareal), as used
+  // --placement auto: each candidate's modelled time for the costs probed before the run.
+  std::vector<std::pair<std::string, double>> placement_model;
   int p_time = 1, p_members = 1;
   std::vector<int> slice_iterations;  // rank 0: the iteration of every slice's final file
   // Rank 0: fine solves read back from stored files over all ranks (resuming).

@@ -161,9 +161,10 @@ inline std::vector<int> gather_slice_iterations(MPI_Comm comm, int slices,
 }
 
 // This rank's rows of run.h5's boundary states after parareal. With one window
-// a time rank's slices are contiguous and it writes their end boundaries (time
-// rank 0 also boundary 0); with several, time rank 0 of each member block
-// gathers its block's boundaries and writes them all.
+// and block placement a time rank's slices are contiguous and it writes their
+// end boundaries (time rank 0 also boundary 0); otherwise (several windows, or
+// slices dealt round robin) time rank 0 of each member block gathers its
+// block's boundaries and writes them all.
 inline io::RunRecord parareal_boundaries(const parareal::Decomposition& dec,
                                          const parareal::Result& r, const std::vector<double>& y0) {
   io::RunRecord rec;
@@ -172,7 +173,10 @@ inline io::RunRecord parareal_boundaries(const parareal::Decomposition& dec,
   rec.member_offset = mb;
   rec.local_members = me - mb;
   const bool first = dec.time_rank() == 0;
-  if (dec.windows() == 1) {
+  const auto& owned = r.owned_slices;
+  const bool contiguous =
+      owned.empty() || owned.back() - owned.front() + 1 == static_cast<int>(owned.size());
+  if (dec.windows() == 1 && contiguous) {
     rec.first_boundary = first ? 0 : r.owned_slices.front() + 1;
     rec.boundary_count = static_cast<std::int64_t>(r.owned_slices.size()) + (first ? 1 : 0);
     if (first) rec.boundary_states = y0;
@@ -238,6 +242,7 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   opt.save_every = cfg.save_every;
   opt.saved_members = cfg.saved_members;
   opt.system_name = cfg.system;
+  opt.placement = cfg.placement;
   if (rt.rank() == 0 && !cfg.invocation.quiet) {
     opt.progress = [windows = dec.windows()](const parareal::Progress& p) {
       std::printf("%s\n", progress_line(p, windows).c_str());
@@ -265,7 +270,10 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   out.model = r.model;
   out.messages = r.messages;
   out.advice = r.advice;
-  out.layout = dec.describe();
+  out.layout = dec.describe() + ", " + parareal::placement_name(r.placement) + " placement";
+  out.placement = parareal::placement_name(r.placement);
+  for (const auto& [p, seconds] : r.placement_model)
+    out.placement_model.emplace_back(parareal::placement_name(p), seconds);
   out.p_time = dec.p_time();
   out.p_members = dec.p_members();
   out.slice_iterations =

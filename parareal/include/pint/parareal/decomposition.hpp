@@ -3,16 +3,20 @@
 // P = P_time x P_members ranks of a communicator. Rank r sits in member block
 // r / P_time at time rank r % P_time. Each member block runs its own parareal
 // over its own time communicator; the time ranks of a block own contiguous
-// blocks of slices (N >= P_time, N need not be a multiple of P_time). Ranks with
+// blocks of slices by default (N >= P_time, N need not be a multiple of P_time),
+// or runs of slices dealt round robin (see Placement in model.hpp). Ranks with
 // the same time rank share a member communicator (used to write one file per
 // fine solve together, and to agree which slices to recompute).
 #pragma once
+
+#include "pint/parareal/model.hpp"
 
 #include <mpi.h>
 
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace pint::parareal {
 
@@ -32,8 +36,12 @@ class Decomposition {
   int windows() const { return (slices_ + window_ - 1) / window_; }
   // Slices [first, last) of window w.
   std::pair<int, int> window_slices(int w) const;
-  // The slices of window w this rank owns, [first, last) in global slice numbers.
-  std::pair<int, int> owned_slices(int w) const;
+  // The slices of window w each time rank owns under `placement` (resolved, not
+  // automatic), in global slice numbers, increasing; throws
+  // std::invalid_argument if the placement leaves a time rank without slices.
+  std::vector<std::vector<int>> placement(int w, const Placement& placement) const;
+  // This rank's part of placement(w, placement).
+  std::vector<int> owned_slices(int w, const Placement& placement) const;
 
   int p_time() const { return p_time_; }
   int p_members() const { return p_members_; }

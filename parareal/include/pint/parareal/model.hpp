@@ -15,24 +15,27 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <utility>
 #include <vector>
 
 namespace pint::parareal {
 
 struct ModelPrediction {
-  double sequential = 0;   // N tau_f
-  double synchronous = 0;  // N tau_g + K (s tau_f + N tau_g)
-  double pipelined = 0;    // N tau_g + K s (tau_f + tau_g)
-  double schedule = 0;     // the solver's schedule replayed (see above), messages included
-  double messages = 0;     // of `schedule`: seconds of boundary messages and decisions on
-                           // its critical path (the schedule with free messages is shorter
-                           // by at most this)
-  double setup = 0;        // measured, not predicted: making the states and handing back
-                           // the end states (the slowest rank's)
-  double output = 0;       // measured, not predicted: seconds in the trajectory sink during
-                           // the fine solves (the slowest rank's), none of tau_F
-  double predicted = 0;    // schedule + setup + output: what a run is compared with
+  double sequential = 0;      // N tau_f
+  double synchronous = 0;     // N tau_g + K (s tau_f + N tau_g)
+  double pipelined = 0;       // N tau_g + K s (tau_f + tau_g)
+  double schedule = 0;        // the solver's schedule replayed (see above), messages included
+  double messages = 0;        // of `schedule`: seconds of boundary messages and decisions on
+                              // its critical path (the schedule with free messages is shorter
+                              // by at most this)
+  int boundary_messages = 0;  // boundary states sent between time ranks (K + 1 sweeps)
+  double setup = 0;           // measured, not predicted: making the states and handing back
+                              // the end states (the slowest rank's)
+  double output = 0;          // measured, not predicted: seconds in the trajectory sink during
+                              // the fine solves (the slowest rank's), none of tau_F
+  double predicted = 0;       // schedule + setup + output: what a run is compared with
   double speedup_pipelined = 0;
   double speedup_bound = 0;  // N / K
 };
@@ -114,6 +117,133 @@ inline std::vector<std::vector<int>> block_placement(int first, int last, int ra
   return owned;
 }
 
+// How the slices of a window are dealt to its time ranks: contiguous blocks
+// (block), or runs of `cycle` slices dealt round robin from time rank 0
+// (cycle 1: cyclic, cycle > 1: block-cyclic), or chosen by the model
+// (automatic, resolved by the solver before it starts).
+struct Placement {
+  enum class Kind { block, cyclic, automatic };
+  Kind kind = Kind::block;
+  int cycle = 1;
+  bool operator==(const Placement& o) const {
+    return kind == o.kind && (kind != Kind::cyclic || cycle == o.cycle);
+  }
+  bool operator!=(const Placement& o) const { return !(*this == o); }
+};
+
+// "block", "cyclic", "block-cyclic:B" or "auto" (what `pint run --placement` takes).
+inline std::string placement_name(const Placement& p) {
+  switch (p.kind) {
+    case Placement::Kind::block:
+      return "block";
+    case Placement::Kind::automatic:
+      return "auto";
+    case Placement::Kind::cyclic:
+      break;
+  }
+  return p.cycle <= 1 ? std::string("cyclic") : "block-cyclic:" + std::to_string(p.cycle);
+}
+
+// The placement named "block", "cyclic", "block-cyclic:B" (B >= 1) or "auto";
+// throws std::invalid_argument for any other text.
+inline Placement parse_placement(const std::string& text) {
+  using Kind = Placement::Kind;
+  if (text == "block") return {Kind::block, 1};
+  if (text == "cyclic") return {Kind::cyclic, 1};
+  if (text == "auto") return {Kind::automatic, 1};
+  const std::string prefix = "block-cyclic:";
+  if (text.rfind(prefix, 0) == 0) {
+    const std::string digits = text.substr(prefix.size());
+    if (!digits.empty() && digits.size() < 9 &&
+        digits.find_first_not_of("0123456789") == std::string::npos && std::stoi(digits) >= 1) {
+      return {Kind::cyclic, std::stoi(digits)};
+    }
+  }
+  throw std::invalid_argument(
+      "must be block, cyclic, block-cyclic:B (B >= 1 slices per deal) or auto, got '" + text + "'");
+}
+
+// The slices [first, last) of each of `ranks` time ranks under placement `p`
+// (not automatic). Throws std::invalid_argument if a rank would own none.
+inline std::vector<std::vector<int>> place(int first, int last, int ranks, const Placement& p) {
+  if (p.kind == Placement::Kind::automatic) {
+    throw std::invalid_argument(
+        "pint::parareal::place: resolve the automatic placement first (choose_placement)");
+  }
+  if (p.kind == Placement::Kind::block) return block_placement(first, last, ranks);
+  if (p.cycle < 1) {
+    throw std::invalid_argument("block-cyclic placement: the slices per deal must be >= 1, got " +
+                                std::to_string(p.cycle));
+  }
+  std::vector<std::vector<int>> owned(static_cast<size_t>(ranks));
+  for (int n = first; n < last; ++n)
+    owned[static_cast<size_t>((n - first) / p.cycle % ranks)].push_back(n);
+  for (int r = 0; r < ranks; ++r) {
+    if (owned[static_cast<size_t>(r)].empty()) {
+      throw std::invalid_argument(placement_name(p) + " leaves time rank " + std::to_string(r) +
+                                  " without slices in a " + "window of " +
+                                  std::to_string(last - first) + " slices; deal at most " +
+                                  std::to_string((last - first) / ranks) +
+                                  " slices at a time (--placement block-cyclic:B)");
+    }
+  }
+  return owned;
+}
+
+// Boundary messages of one sweep under `owned`: slice pairs (n, n + 1) on
+// different ranks.
+inline int boundary_messages(int slices, const std::vector<std::vector<int>>& owned) {
+  std::vector<int> owner(static_cast<size_t>(slices), -1);
+  for (size_t p = 0; p < owned.size(); ++p)
+    for (int n : owned[p])
+      owner[static_cast<size_t>(n)] = static_cast<int>(p);
+  int count = 0;
+  for (int n = 1; n < slices; ++n)
+    count += owner[static_cast<size_t>(n)] != owner[static_cast<size_t>(n) - 1] ? 1 : 0;
+  return count;
+}
+
+// The placements `automatic` chooses among for windows of `slices` each over
+// `ranks` time ranks: block, cyclic and block-cyclic with every deal size that
+// leaves each rank a slice in every window.
+inline std::vector<Placement> placement_candidates(const std::vector<int>& slices, int ranks) {
+  std::vector<Placement> out{{Placement::Kind::block, 1}};
+  const int smallest = slices.empty() ? 0 : *std::min_element(slices.begin(), slices.end());
+  for (int cycle = 1; ranks > 1 && cycle * ranks <= smallest; ++cycle) {
+    const Placement p{Placement::Kind::cyclic, cycle};
+    bool same_as_block = true;
+    for (int n : slices)
+      same_as_block = same_as_block && place(0, n, ranks, p) == block_placement(0, n, ranks);
+    if (!same_as_block) out.push_back(p);
+  }
+  return out;
+}
+
+// The candidate placement with the shortest schedule for windows of
+// (slices, iterations) on `ranks` time ranks with the given costs; ties go to
+// the earlier candidate (block first). `times`, if given, receives each
+// candidate's modelled time.
+inline Placement choose_placement(const std::vector<std::pair<int, int>>& windows, int ranks,
+                                  double tau_f, double tau_g, const MessageCosts& cost,
+                                  std::vector<std::pair<Placement, double>>* times = nullptr) {
+  std::vector<int> slices;
+  for (const auto& w : windows)
+    slices.push_back(w.first);
+  Placement best;
+  double best_time = -1;
+  for (const Placement& p : placement_candidates(slices, ranks)) {
+    double t = 0;
+    for (const auto& w : windows)
+      t += schedule(w.first, place(0, w.first, ranks, p), w.second, tau_f, tau_g, cost);
+    if (times) times->emplace_back(p, t);
+    if (best_time < 0 || t < best_time * (1 - 1e-9)) {
+      best = p;
+      best_time = t;
+    }
+  }
+  return best;
+}
+
 // What the model predicts for the alternatives on the same P = P_time x
 // P_members ranks, from one run's costs: the member-parallel sequential run
 // (every rank the fine propagator over its share of the M members) and parareal
@@ -131,9 +261,11 @@ struct Advice {
 };
 
 // `windows`: (slices, iterations) of each window of the run; `members`: M.
+// `placement`: the run's; each P_time is modelled with it where it gives every
+// rank a slice (else block), and with the model's choice when it is automatic.
 inline Advice advise(const std::vector<std::pair<int, int>>& windows, std::int64_t members,
                      int p_time, int p_members, double tau_f, double tau_g,
-                     const MessageCosts& cost) {
+                     const MessageCosts& cost, const Placement& placement = {}) {
   Advice a;
   const int P = p_time * p_members;
   const auto share = [members](std::int64_t blocks) {
@@ -150,10 +282,15 @@ inline Advice advise(const std::vector<std::pair<int, int>>& windows, std::int64
     if (P % pt != 0 || pt > smallest || P / pt > members) continue;
     const double scale = share(P / pt) / now;
     const MessageCosts c{cost.boundary * scale, cost.decision};
+    Placement p = placement;
+    if (p.kind == Placement::Kind::automatic) {
+      p = choose_placement(windows, pt, tau_f * scale, tau_g * scale, c);
+    } else if (p.kind == Placement::Kind::cyclic && p.cycle * (pt - 1) >= smallest) {
+      p = Placement{};  // some rank would own no slice
+    }
     double t = 0;
     for (const auto& w : windows)
-      t += schedule(w.first, block_placement(0, w.first, pt), w.second, tau_f * scale,
-                    tau_g * scale, c);
+      t += schedule(w.first, place(0, w.first, pt, p), w.second, tau_f * scale, tau_g * scale, c);
     a.by_p_time.emplace_back(pt, t);
     if (a.best == 0 || t < a.best) {
       a.best = t;

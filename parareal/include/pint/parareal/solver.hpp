@@ -8,12 +8,13 @@
 // the correction then reproduces it exactly, so after k iterations the first k
 // slices equal the sequential fine solution bit for bit.
 //
-// Each time rank owns a contiguous block of slices. Per iteration k it (1) runs
-// the fine solves F(U_n^{k-1}) of its slices whose input changed, (2) waits for
-// U^k at its first boundary from the previous time rank, (3) sweeps its slices
-// with the coarse propagator fused with the correction (one pass per slice),
-// sends U^k at its last boundary on, and (4) starts a non-blocking all-reduce of
-// its largest change. It does not wait for iteration k's decision before
+// Each time rank owns a block of slices, or runs of slices dealt round robin
+// (Options::placement). Per iteration k it (1) runs the fine solves
+// F(U_n^{k-1}) of its slices whose input changed, (2) sweeps its slices in
+// order with the coarse propagator fused with the correction (one pass per
+// slice), waiting for U_n^k from the owner of slice n - 1 where that is another
+// rank and sending U_{n+1}^k on to the owner of slice n + 1, and (3) starts a
+// non-blocking all-reduce of its largest change. It does not wait for iteration k's decision before
 // starting iteration k+1's fine solves: decisions are collected one iteration
 // late, and a fine solve started speculatively is cancelled as soon as the
 // decision says "converged". Every rank takes the same decisions in the same
@@ -105,6 +106,10 @@ struct Options {
   // What a boundary message and a decision cost (measure_messages()), for the
   // model; zero: messages are free in the model.
   MessageCosts messages;
+  // How slices are dealt to time ranks. Automatic: the model's choice
+  // (choose_placement) for costs probed before the run, one coarse solve and
+  // one span of fine steps, with every window run to its iteration limit.
+  Placement placement;
 };
 
 struct Timings {
@@ -139,6 +144,9 @@ struct Result {
   std::int64_t local_members = 0;
   int dim = 0;
   Timings timings;
+  Placement placement;  // the one used (automatic resolved)
+  // Automatic placement: each candidate's modelled time for the probed costs.
+  std::vector<std::pair<Placement, double>> placement_model;
   double tau_f = 0, tau_g = 0;  // slowest rank's mean fine and coarse time per slice
   MessageCosts messages;        // what the model took a boundary message and a decision to cost
   ModelPrediction model;        // summed over windows
@@ -149,7 +157,7 @@ namespace Impl {
 
 // Totals over the windows, the slowest rank's mean costs and the model.
 inline void finish(Result& result, const Decomposition& dec, double fine_time,
-                   const MessageCosts& messages) {
+                   const MessageCosts& messages, const Placement& requested) {
   const Timings& tm = result.timings;
   double costs[4] = {tm.fine_solves ? fine_time / tm.fine_solves : 0.0,
                      tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0, tm.setup, tm.output};
@@ -167,7 +175,8 @@ inline void finish(Result& result, const Decomposition& dec, double fine_time,
     const auto slices = dec.window_slices(static_cast<int>(w));
     const int Nw = slices.second - slices.first;
     wr.model = predict(Nw, dec.p_time(), wr.iterations, result.tau_f, result.tau_g);
-    const auto owned = block_placement(0, Nw, dec.p_time());
+    const auto owned = place(0, Nw, dec.p_time(), result.placement);
+    wr.model.boundary_messages = (wr.iterations + 1) * boundary_messages(Nw, owned);
     wr.model.schedule =
         schedule(Nw, owned, wr.iterations, result.tau_f, result.tau_g, result.messages);
     wr.model.messages =
@@ -177,6 +186,7 @@ inline void finish(Result& result, const Decomposition& dec, double fine_time,
     result.model.pipelined += wr.model.pipelined;
     result.model.schedule += wr.model.schedule;
     result.model.messages += wr.model.messages;
+    result.model.boundary_messages += wr.model.boundary_messages;
   }
   result.model.predicted = result.model.schedule + result.model.setup + result.model.output;
   result.model.speedup_pipelined =
@@ -190,7 +200,38 @@ inline void finish(Result& result, const Decomposition& dec, double fine_time,
     windows.emplace_back(slices.second - slices.first, result.windows[w].iterations);
   }
   result.advice = advise(windows, dec.members(), dec.p_time(), dec.p_members(), result.tau_f,
-                         result.tau_g, result.messages);
+                         result.tau_g, result.messages, requested);
+}
+
+// The messages of one window for this time rank: its slices, where each one's
+// input comes from and its output goes to (-1: this rank, or none).
+struct WindowPlan {
+  std::vector<int> slices, from, to;
+  int first = 0, last_owner = 0;  // the window's first slice; who owns its last
+};
+
+inline std::vector<WindowPlan> plan(const Decomposition& dec, const Placement& placement) {
+  std::vector<WindowPlan> plans;
+  const int me = dec.time_rank();
+  for (int w = 0; w < dec.windows(); ++w) {
+    const auto [first, last] = dec.window_slices(w);
+    const auto owned = dec.placement(w, placement);
+    std::vector<int> owner(static_cast<size_t>(last - first));
+    for (size_t p = 0; p < owned.size(); ++p)
+      for (int n : owned[p])
+        owner[static_cast<size_t>(n - first)] = static_cast<int>(p);
+    const auto at = [&](int n) { return owner[static_cast<size_t>(n - first)]; };
+    WindowPlan wp;
+    wp.first = first;
+    wp.last_owner = at(last - 1);
+    wp.slices = owned[static_cast<size_t>(me)];
+    for (int n : wp.slices) {
+      wp.from.push_back(n > first && at(n - 1) != me ? at(n - 1) : -1);
+      wp.to.push_back(n + 1 < last && at(n + 1) != me ? at(n + 1) : -1);
+    }
+    plans.push_back(std::move(wp));
+  }
+  return plans;
 }
 
 // The fine solves of one time rank: F(U_n^{k-1}) for each owned slice whose
@@ -235,9 +276,9 @@ class FineSolves {
     if (opt.stored_fine) stored_state_.resize(static_cast<size_t>(ensemble.size()) * System::dim);
   }
 
-  // Iteration k's fine solves of the slices in `store` (global slice first + i)
-  // whose input changed. Returns false when `between` cancelled one.
-  bool run(int k, int first, SliceStore<MemorySpace>& store, const std::function<bool()>& between) {
+  // Iteration k's fine solves of the slices in `store` whose input changed.
+  // Returns false when `between` cancelled one.
+  bool run(int k, SliceStore<MemorySpace>& store, const std::function<bool()>& between) {
     if (shared_files_) {  // the ranks sharing the slices' files solve the same slices
       auto& changed = store.changed_flags();
       MPI_Allreduce(MPI_IN_PLACE, changed.data(), store.slices(), MPI_CHAR, MPI_LOR,
@@ -245,7 +286,7 @@ class FineSolves {
     }
     for (int i = 0; i < store.slices(); ++i) {
       if (!store.changed(i)) continue;
-      const int n = first + i;
+      const int n = store.slice(i);
       if (opt_.stored_fine && stored(k, n, store.fine(i))) {
         ++tm_.fine_stored;
         store.set_fine(i, k);
@@ -271,6 +312,32 @@ class FineSolves {
 
   // Seconds of the fine solves that completed.
   double completed_time() const { return completed_time_; }
+
+  // What a fine solve of slice n without output costs, estimated as the solver
+  // runs it: the copy of `input` into `state`, then one of its spans (of the
+  // same length, launched and fenced alike) times the number of spans.
+  double probe(int n, const View& input, const View& state) {
+    const double t0 = times_[static_cast<size_t>(n)], t1 = times_[static_cast<size_t>(n) + 1];
+    const std::int64_t steps = opt_.fine.steps_for(t0, t1);
+    const std::int64_t spans =
+        std::clamp<std::int64_t>(steps / opt_.min_span_steps, 1, opt_.progress_spans);
+    const std::int64_t span = (steps + spans - 1) / spans;
+    kernels::check_method<System>(opt_.fine.method);
+    exec_.fence();
+    double t = MPI_Wtime();
+    Kokkos::deep_copy(exec_, state, input);
+    exec_.fence();
+    const double copy = MPI_Wtime() - t;
+    t = MPI_Wtime();
+    kernels::with_method(opt_.fine.method, [&](auto method) {
+      kernels::advance<System, decltype(method), Mapping>(exec_, ensemble_.params, state, t0,
+                                                          (t1 - t0) / static_cast<double>(steps), 0,
+                                                          std::min(span, steps));
+      return true;
+    });
+    exec_.fence();
+    return copy + static_cast<double>(spans) * (MPI_Wtime() - t);
+  }
 
  private:
   // Resuming: slice n's result of iteration k read back into `into`, if stored
@@ -334,19 +401,26 @@ class FineSolves {
 
 struct Sweep {
   double max_change = 0, max_abs = 0;
-  double last_change = 0;  // of the rank's last slice: whether U at its last boundary changed
 };
 
-// U_{n+1}^k = F(U_n^{k-1}) + (G(U_n^k) - G(U_n^{k-1})) for the slices of
-// `store` in order (global slice first + i), one fused pass each; with
-// `initial`, U_{n+1}^0 = G(U_n^0). Marks each next slice's input changed or not.
+// Sweep k: U_{n+1}^k = F(U_n^{k-1}) + (G(U_n^k) - G(U_n^{k-1})) for the slices
+// of `store` in order, one fused pass each (k = 0: U_{n+1}^0 = G(U_n^0)). A
+// slice whose input another rank owns first waits for it; an output another
+// rank needs is sent on at once. Marks each input changed or not.
 template <class System, class Mapping, class ExecSpace, class MemorySpace>
-Sweep sweep(const ExecSpace& exec, SliceStore<MemorySpace>& store,
+Sweep sweep(const ExecSpace& exec, SliceStore<MemorySpace>& store, BoundaryLink<MemorySpace>& link,
             const core::EnsembleBlock<MemorySpace>& ensemble, const std::vector<double>& times,
-            const Propagator& coarse, int first, bool initial, Timings& tm) {
+            const Propagator& coarse, int k, Timings& tm) {
+  const bool initial = k == 0;
   Sweep r;
   for (int i = 0; i < store.slices(); ++i) {
-    const auto n = static_cast<size_t>(first + i);
+    if (link.receives(i)) {
+      const auto received = link.receive(exec, i);
+      store.set_input(i, received.first);
+      if (!initial) store.set_changed(i, received.second);
+    }
+    link.wait_sent(i);  // its output, about to change, may still be being sent
+    const auto n = static_cast<size_t>(store.slice(i));
     const double t = MPI_Wtime();
     const auto c = kernels::coarse_correct<System, Mapping>(
         exec, coarse.method, ensemble.params, store.input(i), store.out(i), store.fine(i),
@@ -355,13 +429,48 @@ Sweep sweep(const ExecSpace& exec, SliceStore<MemorySpace>& store,
     store.accept_coarse(i);
     tm.coarse += MPI_Wtime() - t;
     ++tm.coarse_solves;
+    link.send(exec, k, i, store.out(i), initial || c.max_change > 0.0);
     if (initial) continue;
-    if (i + 1 < store.slices()) store.set_changed(i + 1, c.max_change > 0.0);
+    if (i + 1 < store.slices() && store.chained(i + 1))
+      store.set_changed(i + 1, c.max_change > 0.0);
     r.max_change = std::max(r.max_change, c.max_change);
     r.max_abs = std::max(r.max_abs, c.max_abs);
-    r.last_change = c.max_change;
   }
   return r;
+}
+
+// The placement to use: opt.placement, or when automatic the model's choice
+// for costs probed on slice 0 (one coarse solve; one span of the fine solve,
+// times its spans), the slowest rank's, so every rank chooses the same, with
+// each window run to its iteration limit (K is not known yet).
+template <class System, class Mapping, class ExecSpace, class MemorySpace>
+Placement resolve_placement(const ExecSpace& exec, const Decomposition& dec,
+                            FineSolves<System, Mapping, ExecSpace, MemorySpace>& fine,
+                            const core::EnsembleBlock<MemorySpace>& ensemble,
+                            const std::vector<double>& times, const Options& opt,
+                            const Kokkos::View<double**, Kokkos::LayoutLeft, MemorySpace>& y0,
+                            Result& result) {
+  if (opt.placement.kind != Placement::Kind::automatic) return opt.placement;
+  using View = Kokkos::View<double**, Kokkos::LayoutLeft, MemorySpace>;
+  View a("pint::parareal::probe_a", y0.extent(0), y0.extent(1));
+  View b("pint::parareal::probe_b", y0.extent(0), y0.extent(1));
+  double costs[2] = {0, 0};
+  for (int round = 0; round < 2; ++round) {  // the first warms up
+    const double t = MPI_Wtime();
+    kernels::coarse_correct<System, Mapping>(exec, opt.coarse.method, ensemble.params, y0, a, a, a,
+                                             b, times[0], times[1],
+                                             opt.coarse.steps_for(times[0], times[1]), true);
+    costs[1] = MPI_Wtime() - t;
+  }
+  costs[0] = fine.probe(0, y0, a);
+  MPI_Allreduce(MPI_IN_PLACE, costs, 2, MPI_DOUBLE, MPI_MAX, dec.world());
+  std::vector<std::pair<int, int>> windows;
+  for (int w = 0; w < dec.windows(); ++w) {
+    const int Nw = dec.window_slices(w).second - dec.window_slices(w).first;
+    windows.emplace_back(Nw, opt.max_iterations > 0 ? std::min(opt.max_iterations, Nw) : Nw);
+  }
+  return choose_placement(windows, dec.p_time(), costs[0], costs[1], opt.messages,
+                          &result.placement_model);
 }
 
 // The result of a window whose decisions are complete: its history, and this
@@ -369,7 +478,7 @@ Sweep sweep(const ExecSpace& exec, SliceStore<MemorySpace>& store,
 template <class MemorySpace>
 WindowResult window_result(Result& result, const SliceStore<MemorySpace>& store,
                            const DecisionQueue& decisions,
-                           std::map<int, std::vector<int>>& fine_iteration_at, int first) {
+                           std::map<int, std::vector<int>>& fine_iteration_at) {
   const int final_k = decisions.stopped() ? decisions.stop_at() : decisions.started();
   if (final_k != decisions.started()) {
     throw std::logic_error("pint::parareal::solve: stopped at iteration " +
@@ -383,7 +492,7 @@ WindowResult window_result(Result& result, const SliceStore<MemorySpace>& store,
   for (int j = 1; j <= final_k; ++j)
     wr.history.push_back(decisions.change(j));
   for (int i = 0; i < store.slices(); ++i) {
-    result.owned_slices.push_back(first + i);
+    result.owned_slices.push_back(store.slice(i));
     core::append_rows(store.out(i), result.end_states);
     result.fine_iteration.push_back(final_k > 0 ? fine_iteration_at[final_k][static_cast<size_t>(i)]
                                                 : -1);
@@ -447,7 +556,7 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
   }
   if (!(opt.tolerance >= 0.0)) throw std::invalid_argument("tolerance must be >= 0");
   const std::int64_t M = ensemble.size();
-  const int P = dec.p_time(), me = dec.time_rank();
+  const int me = dec.time_rank();
   const bool shared_files = opt.sink != nullptr && dec.p_members() > 1;
   const double start = MPI_Wtime();
   Result result;
@@ -455,29 +564,36 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
   result.dim = System::dim;
   Timings& tm = result.timings;
 
-  int capacity = 1, owned = 0;
-  for (int w = 0; w < dec.windows(); ++w) {
-    const int s = dec.owned_slices(w).second - dec.owned_slices(w).first;
-    capacity = std::max(capacity, s);
-    owned += s;
-  }
-  result.end_states.reserve(static_cast<size_t>(owned) * static_cast<size_t>(M) * System::dim);
-  SliceStore<MemorySpace> store(capacity, M, System::dim);
-  BoundaryLink<MemorySpace> link(dec.time_comm(), me - 1, me + 1 < P ? me + 1 : -1, M, System::dim,
-                                 opt.transfer);
   Impl::FineSolves<System, Mapping, ExecSpace, MemorySpace> fine(exec, dec, ensemble, times, opt,
                                                                  tm);
   View y0(Kokkos::view_alloc(Kokkos::WithoutInitializing, "pint::parareal::y0"),
           static_cast<size_t>(M), System::dim);
   Kokkos::deep_copy(exec, y0, ensemble.state);
   exec.fence();
+  result.placement =
+      Impl::resolve_placement<System, Mapping>(exec, dec, fine, ensemble, times, opt, y0, result);
+  const auto plans = Impl::plan(dec, result.placement);
+  int capacity = 1, owned = 0, receives = 0, sends = 0;
+  for (const auto& wp : plans) {
+    const auto count = [](const std::vector<int>& v) {
+      return static_cast<int>(std::count_if(v.begin(), v.end(), [](int p) { return p >= 0; }));
+    };
+    capacity = std::max(capacity, static_cast<int>(wp.slices.size()));
+    owned += static_cast<int>(wp.slices.size());
+    receives = std::max(receives, count(wp.from));
+    sends = std::max(sends, count(wp.to));
+  }
+  result.end_states.reserve(static_cast<size_t>(owned) * static_cast<size_t>(M) * System::dim);
+  SliceStore<MemorySpace> store(capacity, M, System::dim);
+  BoundaryLink<MemorySpace> link(dec.time_comm(), receives, sends, M, System::dim, N, opt.transfer);
   tm.setup = MPI_Wtime() - start;
 
   for (int w = 0; w < dec.windows(); ++w) {
-    const int a = dec.owned_slices(w).first, s = dec.owned_slices(w).second - a;
+    const Impl::WindowPlan& wp = plans[static_cast<size_t>(w)];
     const int Nw = dec.window_slices(w).second - dec.window_slices(w).first;
     const int kmax = opt.max_iterations > 0 ? std::min(opt.max_iterations, Nw) : Nw;
-    store.start(s);
+    store.start(wp.slices);
+    link.route(wp.slices, wp.from, wp.to);
     DecisionQueue decisions(dec.world(), opt.tolerance, opt.relative);
     decisions.on_decided = [&](int k, double change) {
       if (!opt.progress) return;
@@ -494,64 +610,57 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
     };
     std::map<int, std::vector<int>> fine_iteration_at;  // fine results that fed sweep k
 
-    // Iteration 0: U_0^0 = y0 (or from the previous rank), U_{n+1}^0 = G(U_n^0).
-    link.post_receive(0);
-    store.set_first_input(me == 0 ? y0 : link.receive(exec).first);
-    link.post_receive(1);
-    Impl::sweep<System, Mapping>(exec, store, ensemble, times, opt.coarse, a, true, tm);
-    link.send(exec, 0, store.out(s - 1), true);
+    // Iteration 0: U_0^0 = y0, U_{n+1}^0 = G(U_n^0).
+    if (store.slice(0) == wp.first) store.set_input(0, y0);
+    link.post_receives(0);
+    Impl::sweep<System, Mapping>(exec, store, link, ensemble, times, opt.coarse, 0, tm);
 
     // Invariant: a rank does sweep k only once decision k-1 is known to be "go
     // on". So every rank does the same sweeps (every send has its receive, every
     // decision is joined by all), and the first converged decision is the last
     // sweep anywhere. Fine solves of iteration k start before decision k-1 is
-    // known and are cancelled if it says "converged". The last time rank
-    // contributes last to decision k: waiting for it there costs nothing and
-    // saves a speculative fine solve.
-    const bool wait_now = shared_files || me == P - 1;
+    // known and are cancelled if it says "converged". The owner of the last
+    // slice contributes last to decision k: waiting for it there costs nothing
+    // and saves a speculative fine solve.
+    const bool wait_now = shared_files || me == wp.last_owner;
     for (int k = 1; k <= kmax; ++k) {
       if (k >= 2 && (wait_now ? decisions.wait(k - 1) : decisions.test())) break;
       // (1) F(U_n^{k-1}) of the slices whose input changed.
-      if (!fine.run(k, a, store, between)) break;  // cancelled: decision k-1 said converged
+      if (!fine.run(k, store, between)) break;     // cancelled: decision k-1 said converged
       if (k >= 2 && decisions.wait(k - 1)) break;  // the invariant
-      // (2) U_0^k at the first boundary.
-      if (me > 0) {
-        const auto received = link.receive(exec);
-        store.set_first_input(received.first);
-        store.set_changed(0, received.second);
-      }
-      link.post_receive(k + 1);
       fine_iteration_at[k] = store.fine_iterations();
-      // (3) U_{n+1}^k = F(U_n^{k-1}) + (G(U_n^k) - G(U_n^{k-1})), and U^k at the
-      // last boundary on to the next rank.
-      link.wait_sent();  // the last slice's output is about to change
+      // (2) U_{n+1}^k = F(U_n^{k-1}) + (G(U_n^k) - G(U_n^{k-1})), slice by slice,
+      // with U^k received from and sent to the ranks owning the neighbours.
       const auto c =
-          Impl::sweep<System, Mapping>(exec, store, ensemble, times, opt.coarse, a, false, tm);
-      link.send(exec, k, store.out(s - 1), c.last_change > 0.0);
-      // (4) The decision of iteration k, without waiting for it.
+          Impl::sweep<System, Mapping>(exec, store, link, ensemble, times, opt.coarse, k, tm);
+      // (3) The decision of iteration k, without waiting for it.
       decisions.start(k, c.max_change, c.max_abs);
     }
     // Complete the outstanding decisions (all ranks started the same ones).
     decisions.wait(decisions.started());
-    link.cancel_receive();  // U of the sweep after the last: never sent
+    link.cancel_receives();  // U of the sweep after the last: never sent
     link.wait_sent();
     tm.waiting += decisions.waiting();
     const double t = MPI_Wtime();
-    result.windows.push_back(Impl::window_result(result, store, decisions, fine_iteration_at, a));
+    result.windows.push_back(Impl::window_result(result, store, decisions, fine_iteration_at));
 
-    // The next window starts from this window's end state (on the last time rank).
+    // The next window starts from this window's end state (on its last slice's owner).
     if (w + 1 < dec.windows()) {
       auto host = Kokkos::create_mirror_view(Kokkos::HostSpace(), y0);
-      if (me == P - 1) Kokkos::deep_copy(host, store.out(s - 1));
-      MPI_Bcast(host.data(), static_cast<int>(M * System::dim), MPI_DOUBLE, P - 1, dec.time_comm());
+      if (me == wp.last_owner) Kokkos::deep_copy(host, store.out(store.slices() - 1));
+      MPI_Bcast(host.data(), static_cast<int>(M * System::dim), MPI_DOUBLE, wp.last_owner,
+                dec.time_comm());
       Kokkos::deep_copy(y0, host);
     }
     tm.setup += MPI_Wtime() - t;
   }
+  // Every rank has withdrawn its last receives before any rank sends again
+  // (a later solve on this communicator reuses the tags).
+  MPI_Barrier(dec.time_comm());
   tm.waiting += link.waiting();
   tm.communication += link.copying();
   tm.total = MPI_Wtime() - start;
-  Impl::finish(result, dec, fine.completed_time(), opt.messages);
+  Impl::finish(result, dec, fine.completed_time(), opt.messages, opt.placement);
   return result;
 }
 
