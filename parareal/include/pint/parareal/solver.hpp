@@ -214,7 +214,8 @@ inline std::vector<WindowPlan> plan(const Decomposition& dec, const Placement& p
   std::vector<WindowPlan> plans;
   const int me = dec.time_rank();
   for (int w = 0; w < dec.windows(); ++w) {
-    const auto [first, last] = dec.window_slices(w);
+    const auto bounds = dec.window_slices(w);
+    const int first = bounds.first, last = bounds.second;  // captured below: no structured binding
     const auto owned = dec.placement(w, placement);
     std::vector<int> owner(static_cast<size_t>(last - first));
     for (size_t p = 0; p < owned.size(); ++p)
