@@ -4,6 +4,7 @@
 #include "impl/mpi.hpp"
 #include "impl/worker.hpp"
 #include "pint/core/compat.hpp"
+#include "pint/core/scoped_clock.hpp"
 #include "pint/io/file_names.hpp"
 
 #include <algorithm>
@@ -74,23 +75,8 @@ void validate(const core::SolveDescription& s, bool shared) {
   }
 }
 
-// Adds the nanoseconds of its lifetime to `total` (the writer's busy time).
-class BusyClock {
- public:
-  explicit BusyClock(std::atomic<std::int64_t>& total)
-      : total_(total), start_(std::chrono::steady_clock::now()) {}
-  ~BusyClock() {
-    total_ += std::chrono::duration_cast<std::chrono::nanoseconds>(
-                  std::chrono::steady_clock::now() - start_)
-                  .count();
-  }
-  BusyClock(const BusyClock&) = delete;
-  BusyClock& operator=(const BusyClock&) = delete;
-
- private:
-  std::atomic<std::int64_t>& total_;
-  std::chrono::steady_clock::time_point start_;
-};
+// Adds its lifetime to the writer's busy time.
+using BusyClock = core::ScopedClock<std::atomic<std::int64_t>>;
 
 }  // namespace
 

@@ -1,28 +1,12 @@
 #include "pint/parareal/paced_sink.hpp"
 
+#include "pint/core/scoped_clock.hpp"
+
 #include <algorithm>
-#include <chrono>
 
 namespace pint::parareal {
 
-namespace {
-
-// Adds the seconds of its lifetime to `total`.
-class Clock {
- public:
-  explicit Clock(double& total) : total_(total), start_(std::chrono::steady_clock::now()) {}
-  ~Clock() {
-    total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
-  Clock(const Clock&) = delete;
-  Clock& operator=(const Clock&) = delete;
-
- private:
-  double& total_;
-  std::chrono::steady_clock::time_point start_;
-};
-
-}  // namespace
+using Clock = core::ScopedClock<double>;
 
 void PacedSink::begin(const core::SolveDescription& solve) {
   const std::int64_t saved = solve.saved_steps();
