@@ -252,6 +252,8 @@ nlohmann::json run_json(const RunConfig& cfg, const Outcome& o, const nlohmann::
   const double model_time = par ? m.predicted : m.sequential;
   j["model"] = {{"tau_f", o.tau_f},
                 {"tau_g", o.tau_g},
+                {"tau_f_ranks", o.tau_f_ranks},
+                {"tau_g_ranks", o.tau_g_ranks},
                 {"sequential", m.sequential},
                 {"synchronous", m.synchronous},
                 {"pipelined", m.pipelined},

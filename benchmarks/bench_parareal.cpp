@@ -260,6 +260,8 @@ int main(int argc, char** argv) {
   j["history"] = r.windows.empty() ? std::vector<double>{} : r.windows.front().history;
   j["tau_f"] = r.tau_f;
   j["tau_g"] = r.tau_g;
+  j["tau_f_ranks"] = r.tau_f_ranks;
+  j["tau_g_ranks"] = r.tau_g_ranks;
   j["parareal_seconds"] = measured;
   j["parareal_seconds_all"] = runs;
   j["tau_f_all"] = tau_f_all;

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -176,6 +177,18 @@ TEST(TEST_CATEGORY, seed_tutorial_setting_converges_the_same_on_every_rank_count
   }
   opt.placement = block;
   const auto all = run(world(), spec, t, opt);
+  // The model replays each time rank with its own measured costs; the slowest
+  // is the one reported.
+  const auto& res = all.result;
+  ASSERT_EQ(res.tau_f_ranks.size(), static_cast<size_t>(world_size()));
+  ASSERT_EQ(res.tau_g_ranks.size(), static_cast<size_t>(world_size()));
+  EXPECT_EQ(*std::max_element(res.tau_f_ranks.begin(), res.tau_f_ranks.end()), res.tau_f);
+  EXPECT_EQ(*std::max_element(res.tau_g_ranks.begin(), res.tau_g_ranks.end()), res.tau_g);
+  EXPECT_GT(*std::min_element(res.tau_f_ranks.begin(), res.tau_f_ranks.end()), 0.0);
+  EXPECT_DOUBLE_EQ(
+      res.model.schedule,
+      parareal::schedule(19, parareal::place(0, 19, world_size(), block), res.iterations,
+                         res.tau_f_ranks, res.tau_g_ranks, res.messages));
   const auto ref = sequential(spec, t, opt.fine);
   double err = 0;
   for (size_t j = 0; j < ref.size(); ++j)
@@ -405,6 +418,23 @@ TEST(TEST_CATEGORY, the_schedule_replays_the_solver) {
   EXPECT_NEAR(parareal::schedule(2, parareal::block_placement(0, 2, 2), 1, f, g, {b, d}),
               3 * g + f + b + d, 1e-12)
       << "the initial sweep's message is hidden behind the second rank's fine solve";
+  // Each rank with its own costs: two slices on two ranks, one iteration, free
+  // messages. Sweep 0 ends at g0 + g1; rank 1 is ready for sweep 1 at
+  // g0 + g1 + f1, slice 0 ends at 2 g0 + f0, slice 1 at the later of the two + g1.
+  const std::vector<double> g2{0.1, 0.2};
+  const auto two = parareal::block_placement(0, 2, 2);
+  EXPECT_NEAR(parareal::schedule(2, two, 1, std::vector<double>{1.0, 3.0}, g2, {}), 3.3 + 0.2,
+              1e-12)
+      << "the slower second rank is on the critical path";
+  EXPECT_NEAR(parareal::schedule(2, two, 1, std::vector<double>{3.0, 1.0}, g2, {}), 3.2 + 0.2,
+              1e-12)
+      << "the slower first rank is on the critical path";
+  EXPECT_NEAR(
+      parareal::schedule(2, two, 1, std::vector<double>{f, f}, std::vector<double>{g, g}, {b, d}),
+      parareal::schedule(2, two, 1, f, g, {b, d}), 1e-15)
+      << "equal costs per rank are the scalar form";
+  EXPECT_THROW(parareal::schedule(2, two, 1, std::vector<double>{f}, g2, {}),
+               std::invalid_argument);
   // Blocks as the solver places them.
   EXPECT_EQ(parareal::block_placement(0, 7, 3),
             (std::vector<std::vector<int>>{{0, 1, 2}, {3, 4}, {5, 6}}));

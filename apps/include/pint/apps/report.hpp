@@ -24,6 +24,7 @@ struct Outcome {
   parareal::Timings timings;     // this rank's
   double setup = 0, output = 0;  // seconds: ensemble and sink set-up; files after the solve
   double tau_f = 0, tau_g = 0;
+  std::vector<double> tau_f_ranks, tau_g_ranks;  // each time rank's (parareal)
   parareal::ModelPrediction model;
   parareal::MessageCosts messages;  // a boundary message and a decision (parareal)
   parareal::Advice advice;          // the model's alternatives on the same ranks (parareal)

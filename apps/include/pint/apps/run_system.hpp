@@ -267,6 +267,8 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   out.timings = r.timings;
   out.tau_f = r.tau_f;
   out.tau_g = r.tau_g;
+  out.tau_f_ranks = r.tau_f_ranks;
+  out.tau_g_ranks = r.tau_g_ranks;
   out.model = r.model;
   out.messages = r.messages;
   out.advice = r.advice;

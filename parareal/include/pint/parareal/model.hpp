@@ -61,10 +61,16 @@ inline ModelPrediction predict(int slices, int time_ranks, int iterations, doubl
 
 // The solver's schedule (see the top of this file) for time ranks owning the
 // slices owned[p] (global slice numbers, increasing; slice n's input comes from
-// the owner of slice n - 1). Returns the time of K iterations.
+// the owner of slice n - 1), time rank p solving a slice in tau_f[p] (fine) and
+// tau_g[p] (coarse): each rank with its own measured costs, since ranks that
+// share a node or a memory bus do not run at one speed. Returns the time of K
+// iterations.
 inline double schedule(int slices, const std::vector<std::vector<int>>& owned, int iterations,
-                       double tau_f, double tau_g, const MessageCosts& cost) {
+                       const std::vector<double>& tau_f, const std::vector<double>& tau_g,
+                       const MessageCosts& cost) {
   const auto P = owned.size();
+  if (tau_f.size() != P || tau_g.size() != P)
+    throw std::invalid_argument("parareal::schedule: one fine and one coarse cost per time rank");
   std::vector<int> owner(static_cast<size_t>(slices), 0);
   for (size_t p = 0; p < P; ++p)
     for (int n : owned[p])
@@ -82,7 +88,7 @@ inline double schedule(int slices, const std::vector<std::vector<int>>& owned, i
         input =
             owner[static_cast<size_t>(n) - 1] == static_cast<int>(p) ? prev : prev + cost.boundary;
       }
-      t[p] = std::max(t[p], input) + tau_g;
+      t[p] = std::max(t[p], input) + tau_g[p];
       end[static_cast<size_t>(n)] = t[p];
     }
     return t;
@@ -94,13 +100,20 @@ inline double schedule(int slices, const std::vector<std::vector<int>>& owned, i
     for (size_t p = 0; p < P; ++p) {
       const auto solves =
           std::count_if(owned[p].begin(), owned[p].end(), [k](int n) { return n >= k - 1; });
-      ready[p] = free_at[p] + static_cast<double>(solves) * tau_f;
+      ready[p] = free_at[p] + static_cast<double>(solves) * tau_f[p];
       if (k >= 2) ready[p] = std::max(ready[p], decided);
     }
     free_at = sweep(ready);
     decided = *std::max_element(free_at.begin(), free_at.end()) + cost.decision;
   }
   return decided;
+}
+
+// The same with one cost for every time rank.
+inline double schedule(int slices, const std::vector<std::vector<int>>& owned, int iterations,
+                       double tau_f, double tau_g, const MessageCosts& cost) {
+  return schedule(slices, owned, iterations, std::vector<double>(owned.size(), tau_f),
+                  std::vector<double>(owned.size(), tau_g), cost);
 }
 
 // Contiguous blocks of slices [first, last) over P time ranks, as the solver

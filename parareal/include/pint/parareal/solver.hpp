@@ -148,9 +148,12 @@ struct Result {
   // Automatic placement: each candidate's modelled time for the probed costs.
   std::vector<std::pair<Placement, double>> placement_model;
   double tau_f = 0, tau_g = 0;  // slowest rank's mean fine and coarse time per slice
-  MessageCosts messages;        // what the model took a boundary message and a decision to cost
-  ModelPrediction model;        // summed over windows
-  Advice advice;                // the model's alternatives on the same ranks
+  // Each time rank's own means (its slowest member block's; a rank that solved
+  // none gets the slowest rank's): what the schedule replays.
+  std::vector<double> tau_f_ranks, tau_g_ranks;
+  MessageCosts messages;  // what the model took a boundary message and a decision to cost
+  ModelPrediction model;  // summed over windows
+  Advice advice;          // the model's alternatives on the same ranks
 };
 
 namespace Impl {
@@ -161,11 +164,23 @@ inline void finish(Result& result, const Decomposition& dec, double fine_time,
   const Timings& tm = result.timings;
   double costs[4] = {tm.fine_solves ? fine_time / tm.fine_solves : 0.0,
                      tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0, tm.setup, tm.output};
+  const auto P = static_cast<size_t>(dec.p_time());
+  std::vector<double> per_rank(2 * P, 0.0);
+  per_rank[2 * static_cast<size_t>(dec.time_rank())] = costs[0];
+  per_rank[2 * static_cast<size_t>(dec.time_rank()) + 1] = costs[1];
   MPI_Allreduce(MPI_IN_PLACE, costs, 4, MPI_DOUBLE, MPI_MAX, dec.world());
+  MPI_Allreduce(MPI_IN_PLACE, per_rank.data(), static_cast<int>(2 * P), MPI_DOUBLE, MPI_MAX,
+                dec.world());
   result.model.setup = costs[2];
   result.model.output = costs[3];
   result.tau_f = costs[0];
   result.tau_g = costs[1];
+  result.tau_f_ranks.assign(P, result.tau_f);
+  result.tau_g_ranks.assign(P, result.tau_g);
+  for (size_t p = 0; p < P; ++p) {
+    if (per_rank[2 * p] > 0) result.tau_f_ranks[p] = per_rank[2 * p];
+    if (per_rank[2 * p + 1] > 0) result.tau_g_ranks[p] = per_rank[2 * p + 1];
+  }
   result.messages = messages;
   for (size_t w = 0; w < result.windows.size(); ++w) {
     auto& wr = result.windows[w];
@@ -178,9 +193,9 @@ inline void finish(Result& result, const Decomposition& dec, double fine_time,
     const auto owned = place(0, Nw, dec.p_time(), result.placement);
     wr.model.boundary_messages = (wr.iterations + 1) * boundary_messages(Nw, owned);
     wr.model.schedule =
-        schedule(Nw, owned, wr.iterations, result.tau_f, result.tau_g, result.messages);
-    wr.model.messages =
-        wr.model.schedule - schedule(Nw, owned, wr.iterations, result.tau_f, result.tau_g, {});
+        schedule(Nw, owned, wr.iterations, result.tau_f_ranks, result.tau_g_ranks, result.messages);
+    wr.model.messages = wr.model.schedule - schedule(Nw, owned, wr.iterations, result.tau_f_ranks,
+                                                     result.tau_g_ranks, {});
     result.model.sequential += wr.model.sequential;
     result.model.synchronous += wr.model.synchronous;
     result.model.pipelined += wr.model.pipelined;
