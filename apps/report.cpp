@@ -254,6 +254,7 @@ nlohmann::json run_json(const RunConfig& cfg, const Outcome& o, const nlohmann::
                 {"tau_g", o.tau_g},
                 {"tau_f_ranks", o.tau_f_ranks},
                 {"tau_g_ranks", o.tau_g_ranks},
+                {"sink_ranks", o.sink_ranks},
                 {"sequential", m.sequential},
                 {"synchronous", m.synchronous},
                 {"pipelined", m.pipelined},
@@ -328,11 +329,12 @@ void print_summary(const RunConfig& cfg, const Outcome& o, const Plots& plots, d
     } else {
       std::printf(
           "model: %.4f s for the measured %.4f s (measured / model %.2f): the solver's schedule "
-          "%.4f s (boundary messages and decisions %.4f s of it) + making and handing back the "
-          "states %.4f s + output during the solve %.4f s; pipelined formula %.4f s; sequential "
+          "%.4f s (boundary messages and decisions %.4f s of it, output during the fine solves "
+          "%.4f s of it) + making and handing back the states %.4f s; pipelined formula %.4f s; "
+          "sequential "
           "N tau_F %.4f s; bound N/K %.2f\n",
           m.predicted, measured, m.predicted > 0 ? measured / m.predicted : 0.0, m.schedule,
-          m.messages, m.setup, m.output, m.pipelined, m.sequential, m.speedup_bound);
+          m.messages, m.output, m.setup, m.pipelined, m.sequential, m.speedup_bound);
     }
     if (!o.placement_model.empty()) {
       std::string choice;

@@ -262,6 +262,7 @@ int main(int argc, char** argv) {
   j["tau_g"] = r.tau_g;
   j["tau_f_ranks"] = r.tau_f_ranks;
   j["tau_g_ranks"] = r.tau_g_ranks;
+  j["sink_ranks"] = r.sink_ranks;
   j["parareal_seconds"] = measured;
   j["parareal_seconds_all"] = runs;
   j["tau_f_all"] = tau_f_all;

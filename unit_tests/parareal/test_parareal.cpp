@@ -185,10 +185,14 @@ TEST(TEST_CATEGORY, seed_tutorial_setting_converges_the_same_on_every_rank_count
   EXPECT_EQ(*std::max_element(res.tau_f_ranks.begin(), res.tau_f_ranks.end()), res.tau_f);
   EXPECT_EQ(*std::max_element(res.tau_g_ranks.begin(), res.tau_g_ranks.end()), res.tau_g);
   EXPECT_GT(*std::min_element(res.tau_f_ranks.begin(), res.tau_f_ranks.end()), 0.0);
-  EXPECT_DOUBLE_EQ(
-      res.model.schedule,
-      parareal::schedule(19, parareal::place(0, 19, world_size(), block), res.iterations,
-                         res.tau_f_ranks, res.tau_g_ranks, res.messages));
+  ASSERT_EQ(res.sink_ranks.size(), static_cast<size_t>(world_size()));
+  std::vector<double> fine_cost(res.tau_f_ranks);
+  for (size_t p = 0; p < fine_cost.size(); ++p)
+    fine_cost[p] += res.sink_ranks[p];
+  EXPECT_DOUBLE_EQ(res.model.schedule,
+                   parareal::schedule(19, parareal::place(0, 19, world_size(), block),
+                                      res.iterations, fine_cost, res.tau_g_ranks, res.messages));
+  EXPECT_DOUBLE_EQ(res.model.predicted, res.model.schedule + res.model.setup);
   const auto ref = sequential(spec, t, opt.fine);
   double err = 0;
   for (size_t j = 0; j < ref.size(); ++j)

@@ -269,6 +269,7 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   out.tau_g = r.tau_g;
   out.tau_f_ranks = r.tau_f_ranks;
   out.tau_g_ranks = r.tau_g_ranks;
+  out.sink_ranks = r.sink_ranks;
   out.model = r.model;
   out.messages = r.messages;
   out.advice = r.advice;

@@ -33,9 +33,10 @@ struct ModelPrediction {
   int boundary_messages = 0;  // boundary states sent between time ranks (K + 1 sweeps)
   double setup = 0;           // measured, not predicted: making the states and handing back
                               // the end states (the slowest rank's)
-  double output = 0;          // measured, not predicted: seconds in the trajectory sink during
-                              // the fine solves (the slowest rank's), none of tau_F
-  double predicted = 0;       // schedule + setup + output: what a run is compared with
+  double output = 0;          // of `schedule`: seconds of the trajectory sink on its critical path
+                              // (each fine solve charged its rank's measured mean time in the sink
+                              // beside tau_F; the schedule without them is shorter by this)
+  double predicted = 0;       // schedule + setup: what a run is compared with
   double speedup_pipelined = 0;
   double speedup_bound = 0;  // N / K
 };

@@ -45,6 +45,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -151,6 +152,9 @@ struct Result {
   // Each time rank's own means (its slowest member block's; a rank that solved
   // none gets the slowest rank's): what the schedule replays.
   std::vector<double> tau_f_ranks, tau_g_ranks;
+  // Each time rank's mean seconds in the trajectory sink per fine solve: the
+  // schedule charges a fine solve tau_f_ranks + sink_ranks.
+  std::vector<double> sink_ranks;
   MessageCosts messages;  // what the model took a boundary message and a decision to cost
   ModelPrediction model;  // summed over windows
   Advice advice;          // the model's alternatives on the same ranks
@@ -162,24 +166,31 @@ namespace Impl {
 inline void finish(Result& result, const Decomposition& dec, double fine_time,
                    const MessageCosts& messages, const Placement& requested) {
   const Timings& tm = result.timings;
-  double costs[4] = {tm.fine_solves ? fine_time / tm.fine_solves : 0.0,
-                     tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0, tm.setup, tm.output};
+  // This rank's means per solve: the fine kernel, the sink during a fine solve,
+  // the coarse solve.
+  const double solves = tm.fine_solves;
+  const double mine[3] = {solves > 0 ? fine_time / solves : 0.0,
+                          solves > 0 ? tm.output / solves : 0.0,
+                          tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0};
+  double costs[3] = {mine[0], mine[2], tm.setup};
   const auto P = static_cast<size_t>(dec.p_time());
-  std::vector<double> per_rank(2 * P, 0.0);
-  per_rank[2 * static_cast<size_t>(dec.time_rank())] = costs[0];
-  per_rank[2 * static_cast<size_t>(dec.time_rank()) + 1] = costs[1];
-  MPI_Allreduce(MPI_IN_PLACE, costs, 4, MPI_DOUBLE, MPI_MAX, dec.world());
-  MPI_Allreduce(MPI_IN_PLACE, per_rank.data(), static_cast<int>(2 * P), MPI_DOUBLE, MPI_MAX,
+  std::vector<double> per_rank(3 * P, 0.0);
+  std::copy(mine, mine + 3, per_rank.begin() + 3 * static_cast<std::ptrdiff_t>(dec.time_rank()));
+  MPI_Allreduce(MPI_IN_PLACE, costs, 3, MPI_DOUBLE, MPI_MAX, dec.world());
+  MPI_Allreduce(MPI_IN_PLACE, per_rank.data(), static_cast<int>(3 * P), MPI_DOUBLE, MPI_MAX,
                 dec.world());
   result.model.setup = costs[2];
-  result.model.output = costs[3];
   result.tau_f = costs[0];
   result.tau_g = costs[1];
   result.tau_f_ranks.assign(P, result.tau_f);
+  result.sink_ranks.assign(P, 0.0);
   result.tau_g_ranks.assign(P, result.tau_g);
+  std::vector<double> fine_ranks(P);  // what a fine solve costs each rank: kernel and sink
   for (size_t p = 0; p < P; ++p) {
-    if (per_rank[2 * p] > 0) result.tau_f_ranks[p] = per_rank[2 * p];
-    if (per_rank[2 * p + 1] > 0) result.tau_g_ranks[p] = per_rank[2 * p + 1];
+    if (per_rank[3 * p] > 0) result.tau_f_ranks[p] = per_rank[3 * p];
+    result.sink_ranks[p] = per_rank[3 * p + 1];
+    if (per_rank[3 * p + 2] > 0) result.tau_g_ranks[p] = per_rank[3 * p + 2];
+    fine_ranks[p] = result.tau_f_ranks[p] + result.sink_ranks[p];
   }
   result.messages = messages;
   for (size_t w = 0; w < result.windows.size(); ++w) {
@@ -193,17 +204,20 @@ inline void finish(Result& result, const Decomposition& dec, double fine_time,
     const auto owned = place(0, Nw, dec.p_time(), result.placement);
     wr.model.boundary_messages = (wr.iterations + 1) * boundary_messages(Nw, owned);
     wr.model.schedule =
-        schedule(Nw, owned, wr.iterations, result.tau_f_ranks, result.tau_g_ranks, result.messages);
-    wr.model.messages = wr.model.schedule - schedule(Nw, owned, wr.iterations, result.tau_f_ranks,
-                                                     result.tau_g_ranks, {});
+        schedule(Nw, owned, wr.iterations, fine_ranks, result.tau_g_ranks, result.messages);
+    wr.model.messages =
+        wr.model.schedule - schedule(Nw, owned, wr.iterations, fine_ranks, result.tau_g_ranks, {});
+    wr.model.output = wr.model.schedule - schedule(Nw, owned, wr.iterations, result.tau_f_ranks,
+                                                   result.tau_g_ranks, result.messages);
     result.model.sequential += wr.model.sequential;
     result.model.synchronous += wr.model.synchronous;
     result.model.pipelined += wr.model.pipelined;
     result.model.schedule += wr.model.schedule;
     result.model.messages += wr.model.messages;
+    result.model.output += wr.model.output;
     result.model.boundary_messages += wr.model.boundary_messages;
   }
-  result.model.predicted = result.model.schedule + result.model.setup + result.model.output;
+  result.model.predicted = result.model.schedule + result.model.setup;
   result.model.speedup_pipelined =
       result.model.pipelined > 0 ? result.model.sequential / result.model.pipelined : 0;
   result.model.speedup_bound =
