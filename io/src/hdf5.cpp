@@ -3,6 +3,8 @@
 #include "pint/io/hdf5_lock.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <stdexcept>
 #include <type_traits>
@@ -17,6 +19,27 @@ Hdf5Error::Hdf5Error(std::string operation, std::string file, std::string detail
       operation_(std::move(operation)),
       file_(std::move(file)),
       detail_(std::move(detail)) {}
+
+int Hdf5Error::os_error() const {
+  // The POSIX drivers record "errno = 28, error message = '...'".
+  const auto at = detail_.rfind("errno = ");
+  if (at == std::string::npos) return 0;
+  return std::atoi(detail_.c_str() + at + 8);
+}
+
+std::string Hdf5Error::reason() const {
+  if (const int e = os_error()) return std::strerror(e);
+  // MPI-IO: an entry "H5FD_mpio_write(): <the MPI library's words> (MPI Error String)".
+  const auto mpi = detail_.rfind(" (MPI Error String)");
+  if (mpi != std::string::npos) {
+    const auto begin = detail_.rfind("(): ", mpi);
+    if (begin != std::string::npos) return detail_.substr(begin + 4, mpi - begin - 4);
+  }
+  const auto last = detail_.rfind("; ");
+  std::string innermost = last == std::string::npos ? detail_ : detail_.substr(last + 2);
+  std::replace(innermost.begin(), innermost.end(), '\n', ' ');
+  return innermost;
+}
 
 std::unique_lock<std::recursive_mutex> hdf5_lock() {
   return std::unique_lock<std::recursive_mutex>(Impl::hdf5_mutex());

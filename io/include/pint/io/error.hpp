@@ -18,6 +18,12 @@ class Hdf5Error : public std::runtime_error {
   const std::string& file() const noexcept { return file_; }
   // HDF5's error stack, innermost last, or a short reason.
   const std::string& detail() const noexcept { return detail_; }
+  // The cause in a few words: the operating system's error the stack records
+  // ("No space left on device", from its errno or MPI-IO's error string), else
+  // the innermost entry of the stack.
+  std::string reason() const;
+  // The error number the stack records (ENOSPC...), 0 if none.
+  int os_error() const;
 
  private:
   std::string operation_;
