@@ -31,8 +31,8 @@ files, bit for bit; a fine solve whose file lacks members it needs (a
 --save-members subset) is computed again. The configuration must be the same.
 Output: per-slice fine-{k}-{t0}-{t1}.h5, trajectory.h5, run.h5, run.json,
 pint-config.json, trajectory.png and convergence.png. One run at a time per
-output directory: a second one is refused while the lock file .pint.lock
-names a running one; a killed run's lock is taken over.
+output directory: another is refused while a run holds the lock file
+.pint.lock; a killed run's lock is taken over.
 Invalid input: one line on stderr, exit code 2, nothing written.
 An error while running (a full disk): one line on stderr naming the file and
 the cause (--verbose: HDF5's error stack too), exit code 1, complete files
