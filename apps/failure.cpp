@@ -4,11 +4,13 @@
 #include "pint/io/error.hpp"
 
 #include <mpi.h>
+#include <sys/statvfs.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 namespace pint::apps {
@@ -32,6 +34,15 @@ std::string final_name(const std::string& path) {
     name = name.substr(1, name.size() - 1 - suffix.size());
   }
   return (p.parent_path() / name).string();
+}
+
+// Whether the file system holding `path` has (next to) no room left: MPI-IO
+// reports a full disk without the OS error.
+bool disk_full(const std::string& path) {
+  struct statvfs fs {};
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  if (::statvfs(dir.empty() ? "." : dir.c_str(), &fs) != 0 || fs.f_blocks == 0) return false;
+  return static_cast<double>(fs.f_bavail) * static_cast<double>(fs.f_frsize) < 65536.0;
 }
 
 std::string one_line(std::string text) {
@@ -88,10 +99,14 @@ std::string failure_text(const std::exception& e, bool verbose, int rank, int ra
   }
   const std::string& op = h5->operation();
   const bool reading = starts_with(op, "read") || starts_with(op, "open");
+  int os = h5->os_error();
+  std::string reason = h5->reason();
+  if (os == 0 && !reading && disk_full(h5->file())) {
+    os = ENOSPC;
+    reason = std::strerror(ENOSPC) + std::string(" (that disk is full; HDF5 says: ") + reason + ")";
+  }
   std::string text = "pint: error: " + std::string(reading ? "reading " : "writing ") +
-                     final_name(h5->file()) + ": " + h5->reason() + " (" + where + "cannot " + op +
-                     "); ";
-  const int os = h5->os_error();
+                     final_name(h5->file()) + ": " + reason + " (" + where + "cannot " + op + "); ";
   if (os == ENOSPC || os == EDQUOT) {
     text += "make room on that disk (or copy the directory to a larger one), then " + resume;
   } else {

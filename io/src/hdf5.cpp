@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <stdexcept>
 #include <type_traits>
@@ -50,6 +51,7 @@ namespace Impl {
 namespace {
 
 thread_local int g_guard_depth = 0;
+thread_local int g_collective_depth = 0;
 
 herr_t collect_error(unsigned, const H5E_error2_t* e, void* data) {
   auto& text = *static_cast<std::string*>(data);
@@ -193,7 +195,22 @@ void fail(const std::string& operation, const std::string& file) {
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &detail);
   H5Eclear2(H5E_DEFAULT);
   if (detail.empty()) detail = "HDF5 reported no details";
+  if (g_collective_depth > 0) {
+    try {
+      throw Hdf5Error(operation, file, detail);
+    } catch (...) {
+      std::terminate();  // see CollectiveSection
+    }
+  }
   throw Hdf5Error(operation, file, detail);
+}
+
+CollectiveSection::CollectiveSection(bool active) : active_(active) {
+  if (active_) ++g_collective_depth;
+}
+
+CollectiveSection::~CollectiveSection() {
+  if (active_) --g_collective_depth;
 }
 
 Handle::Handle(hid_t id, const std::string& operation, const std::string& file) {

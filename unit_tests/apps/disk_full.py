@@ -11,7 +11,9 @@ writing the fourth: exit code non-zero, exactly one line on stderr
 on --ranks ranks slice 3 is rank 0's, and no other rank writes then), every
 *.h5 under a final name readable to the last byte with h5py, no lock left.
 The same run once more with --verbose prints HDF5's error stack after the
-line. Then the folder is copied to the scratch disk and `--resume` must equal
+line. Then a tmpfs with room for all but most of run.h5 (written by all ranks
+together through MPI-IO): the job must end, within 60 s, with one line naming
+run.h5 and the full disk. Then the folder from the first failure is copied to the scratch disk and `--resume` must equal
 the reference bit for bit. The tmpfs is unmounted whatever happens (also on
 SIGTERM, CTest's timeout)."""
 import glob
@@ -66,8 +68,9 @@ def main():
     pint_cli.run(args, ["run", "--output", ref] + problem)
     files = sorted(glob.glob(os.path.join(ref, "fine-*.h5")))
     # The blocks a file takes (HDF5 leaves holes in partly filled chunks).
-    sizes = [os.stat(f).st_blocks * 512 for f in files]
-    config = os.stat(os.path.join(ref, "pint-config.json")).st_blocks * 512
+    blocks = lambda d, name: os.stat(os.path.join(d, name)).st_blocks * 512  # noqa: E731
+    sizes = [blocks(ref, os.path.basename(f)) for f in files]
+    config = blocks(ref, "pint-config.json")
     pages = lambda n: (n + PAGE - 1) // PAGE  # noqa: E731
     room = (pages(config) + sum(pages(s) for s in sizes[:3]) + pages(sizes[3]) // 2 + 2) * PAGE
     print(f"per-slice files taking {sizes} bytes; a tmpfs of {room} bytes")
@@ -107,6 +110,26 @@ def main():
                        and lines[1] == "pint: HDF5's error stack, outermost first:"
                        and "errno = 28" in p.stderr,
                        f"--verbose adds HDF5's error stack:\n{p.stderr}")
+        pint_cli.unmount_under(mnt)
+
+        # Room for every per-slice file and trajectory.h5, not for run.h5: written by
+        # all ranks together through MPI-IO, the rank that meets the full disk must
+        # end the job (before, it left the others waiting in a collective call).
+        room = (pages(config) + sum(pages(s) for s in sizes) + pages(blocks(ref, "trajectory.h5"))
+                + pages(blocks(ref, "run.h5")) // 3 + 2) * PAGE
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={room}", "tmpfs", mnt], check=True)
+        try:
+            p = pint_cli.run(args, ["run", "--output", out] + problem, check=False, timeout=60)
+        except subprocess.TimeoutExpired:
+            p = None
+        print(f"a tmpfs of {room} bytes: {p and p.returncode}, stderr:\n{p and p.stderr}")
+        failures.check(p is not None and p.returncode != 0, "the run ends (within 60 s) and fails")
+        lines = p.stderr.splitlines() if p else []
+        failures.check(len(lines) == 1 and re.fullmatch(
+            r"pint: error: writing " + re.escape(out) + r"/run\.h5: No space left on device .*"
+            r"make room .* --resume .*", lines[0]) is not None,
+            "one line naming run.h5 and the full disk")
+        check_final_files(failures, out)
     finally:
         pint_cli.unmount_under(mnt)
     failures.check(not pint_cli.mounts_under(mnt), "the tmpfs is unmounted")
