@@ -3,6 +3,7 @@
 #include "pint/io/hdf5_lock.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -12,19 +13,20 @@
 
 namespace pint::io {
 
-Hdf5Error::Hdf5Error(std::string operation, std::string file, std::string detail)
+Hdf5Error::Hdf5Error(std::string operation, std::string file, std::string detail, int os_error)
     : std::runtime_error("pint::io: cannot " + operation + " (file " + file + "): " + detail +
                          ". Check that the directory exists and is writable, that the disk has "
                          "space, and that the file is a complete pint HDF5 file not open in "
                          "another program"),
       operation_(std::move(operation)),
       file_(std::move(file)),
-      detail_(std::move(detail)) {}
+      detail_(std::move(detail)),
+      os_error_(os_error) {}
 
 int Hdf5Error::os_error() const {
   // The POSIX drivers record "errno = 28, error message = '...'".
   const auto at = detail_.rfind("errno = ");
-  if (at == std::string::npos) return 0;
+  if (at == std::string::npos) return os_error_;
   return std::atoi(detail_.c_str() + at + 8);
 }
 
@@ -190,6 +192,11 @@ Hdf5Guard::~Hdf5Guard() {
 }
 
 void fail(const std::string& operation, const std::string& file) {
+  // MPI-IO's errors carry no errno in HDF5's stack; the failed write left it
+  // here. Only a full disk or quota is taken from it (a stale value of another
+  // kind would mislead).
+  const int saved = errno;
+  const int os_error = saved == ENOSPC || saved == EDQUOT ? saved : 0;
   Hdf5Guard guard;
   std::string detail;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &detail);
@@ -197,12 +204,12 @@ void fail(const std::string& operation, const std::string& file) {
   if (detail.empty()) detail = "HDF5 reported no details";
   if (g_collective_depth > 0) {
     try {
-      throw Hdf5Error(operation, file, detail);
+      throw Hdf5Error(operation, file, detail, os_error);
     } catch (...) {
       std::terminate();  // see CollectiveSection
     }
   }
-  throw Hdf5Error(operation, file, detail);
+  throw Hdf5Error(operation, file, detail, os_error);
 }
 
 CollectiveSection::CollectiveSection(bool active) : active_(active) {
