@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include "commands.hpp"
+#include "failure.hpp"
 #include "pint/core/runtime.hpp"
 #include "settings.hpp"
 #include "usage_error.hpp"
@@ -29,8 +30,13 @@ parareal over its own P_time time ranks.
 files, bit for bit; a fine solve whose file lacks members it needs (a
 --save-members subset) is computed again. The configuration must be the same.
 Output: per-slice fine-{k}-{t0}-{t1}.h5, trajectory.h5, run.h5, run.json,
-pint-config.json, trajectory.png and convergence.png.
-Invalid input: one line on stderr, exit code 2, nothing written.)";
+pint-config.json, trajectory.png and convergence.png. One run at a time per
+output directory: another is refused while a run holds the lock file
+.pint.lock; a killed run's lock is taken over.
+Invalid input: one line on stderr, exit code 2, nothing written.
+An error while running (a full disk): one line on stderr naming the file and
+the cause (--verbose: HDF5's error stack too), exit code 1, complete files
+kept; --resume continues.)";
 
 // A CLI11 error as a UsageError naming the option.
 UsageError usage_error(const CLI::ParseError& e, const std::string& command) {
@@ -97,6 +103,7 @@ int dispatch(pint::core::Runtime& runtime, int argc, char** argv) {
       if (sub->parsed()) command += " " + sub->get_name();
     throw usage_error(e, command);
   }
+  pint::apps::install_failure_handler(run->parsed() && run_flags.verbose);
   if (run->parsed()) return pint::apps::run_command(runtime, run_flags, join(argc, argv));
   if (combine->parsed()) return pint::apps::combine_command(runtime, combine_flags);
   return pint::apps::info_command(runtime, json);

@@ -4,6 +4,7 @@
 #include "config.hpp"
 #include "info.hpp"
 #include "output_dir.hpp"
+#include "output_lock.hpp"
 #include "pint/core/build_info.hpp"
 #include "pint/io/stitch.hpp"
 #include "run.hpp"
@@ -63,6 +64,11 @@ int run_command(core::Runtime& rt, const RunFlags& flags, const std::string& com
   if (root) error = check_output_directory(cfg, problem);
   if (root && !error) error = check_output_size(cfg);
   throw_if_error_on_root(rt.world(), error);
+  // Rank 0 holds the output directory's lock from prepare_output_directory() to
+  // the end of the run, however it ends (failure.hpp releases it on errors).
+  struct Unlock {
+    ~Unlock() { unlock_output_directory(); }
+  } unlock;
   if (root) {
     const nlohmann::json stored = {
         {"pint", core::build_info().version}, {"command", command_line}, {"problem", problem}};

@@ -1,11 +1,13 @@
 #include "output_dir.hpp"
 
+#include "output_lock.hpp"
 #include "pint/io/file_names.hpp"
 
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -19,10 +21,16 @@ namespace pint::apps {
 namespace fs = std::filesystem;
 
 bool is_pint_file(const std::string& name) {
-  static const std::set<std::string> names = {
-      config_file_name,         "run.json",       "run.h5",
-      "trajectory.h5",          "trajectory.png", "convergence.png",
-      "trajectory-combined.h5", "galaxy.h5",      "galaxy.gif"};
+  static const std::set<std::string> names = {config_file_name,
+                                              "run.json",
+                                              "run.h5",
+                                              "trajectory.h5",
+                                              "trajectory.png",
+                                              "convergence.png",
+                                              "trajectory-combined.h5",
+                                              "galaxy.h5",
+                                              "galaxy.gif",
+                                              lock_file_name};
   static const std::regex fine("fine-[0-9]{4,}--?[0-9]{1,}--?[0-9]{1,}\\.h5");
   std::string base = name;
   const std::string suffix = ".partial";
@@ -112,9 +120,16 @@ std::optional<UsageError> check_output_directory(const RunConfig& cfg,
       return UsageError("--output", quoted(dir) + " is not writable (" + std::strerror(errno) +
                                         "); choose a directory you can write");
     }
+    if (const auto holder = lock_holder(dir.string())) {
+      return UsageError("--output", quoted(dir) + " is in use by another pint run (" + *holder +
+                                        "); wait for it to end or stop it, or choose another "
+                                        "--output");
+    }
+    // A lock file left by a killed run does not count: the lock is taken over.
     std::vector<fs::path> entries;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-      entries.push_back(it->path());
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().filename() != lock_file_name) entries.push_back(it->path());
+    }
     if (ec) return UsageError("--output", "cannot list " + quoted(dir) + ": " + ec.message());
     if (entries.empty() || cfg.invocation.overwrite) return std::nullopt;
     if (cfg.invocation.resume) return check_resume(dir, entries, problem);
@@ -231,11 +246,24 @@ std::optional<UsageError> prepare_output_directory(const RunConfig& cfg,
       return UsageError("--output", "cannot create " + quoted(p) + ": " + why);
     }
   }
+  // The lock first: nothing is written or removed while another run holds it.
+  std::string stale;
+  if (auto error = lock_output_directory(dir.string(), stale)) {
+    undo();
+    return error;
+  }
+  if (!stale.empty()) {
+    std::fprintf(stderr,
+                 "pint: note: %s was locked by a pint run that no longer runs (%s); taking its "
+                 "lock over\n",
+                 quoted(dir).c_str(), stale.c_str());
+  }
   const fs::path stored = dir / config_file_name;
   if (!(cfg.invocation.resume && fs::exists(stored, ec))) {
     try {
       write_file_atomically(stored.string(), config.dump(2) + "\n");
     } catch (const std::exception& e) {
+      unlock_output_directory();
       undo();
       return UsageError("--output",
                         std::string("cannot write in ") + quoted(dir) + ": " + e.what());
@@ -245,7 +273,7 @@ std::optional<UsageError> prepare_output_directory(const RunConfig& cfg,
     std::vector<fs::path> stale;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      if (!is_pint_file(name) || name == config_file_name) continue;
+      if (!is_pint_file(name) || name == config_file_name || name == lock_file_name) continue;
       if (cfg.invocation.overwrite || name[0] == '.') stale.push_back(it->path());
     }
     for (const auto& p : stale)

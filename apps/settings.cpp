@@ -128,6 +128,9 @@ void add_run_options(CLI::App& run, RunFlags& flags) {
                "Continue an interrupted run in the output directory from its complete files");
   run.add_flag("--quiet", flags.quiet, "No progress lines and no summary");
   run.add_flag("--no-plots", flags.no_plots, "Do not call examples/plot.py");
+  run.add_flag("--verbose", flags.verbose,
+               "On an error while the run goes on (a full disk, a file that cannot be written), "
+               "print HDF5's error stack after the one-line message");
 }
 
 namespace {

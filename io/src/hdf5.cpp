@@ -3,20 +3,46 @@
 #include "pint/io/hdf5_lock.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
 #include <filesystem>
 #include <stdexcept>
 #include <type_traits>
 
 namespace pint::io {
 
-Hdf5Error::Hdf5Error(std::string operation, std::string file, std::string detail)
+Hdf5Error::Hdf5Error(std::string operation, std::string file, std::string detail, int os_error)
     : std::runtime_error("pint::io: cannot " + operation + " (file " + file + "): " + detail +
                          ". Check that the directory exists and is writable, that the disk has "
                          "space, and that the file is a complete pint HDF5 file not open in "
                          "another program"),
       operation_(std::move(operation)),
       file_(std::move(file)),
-      detail_(std::move(detail)) {}
+      detail_(std::move(detail)),
+      os_error_(os_error) {}
+
+int Hdf5Error::os_error() const {
+  // The POSIX drivers record "errno = 28, error message = '...'".
+  const auto at = detail_.rfind("errno = ");
+  if (at == std::string::npos) return os_error_;
+  return std::atoi(detail_.c_str() + at + 8);
+}
+
+std::string Hdf5Error::reason() const {
+  if (const int e = os_error()) return std::strerror(e);
+  // MPI-IO: an entry "H5FD_mpio_write(): <the MPI library's words> (MPI Error String)".
+  const auto mpi = detail_.rfind(" (MPI Error String)");
+  if (mpi != std::string::npos) {
+    const auto begin = detail_.rfind("(): ", mpi);
+    if (begin != std::string::npos) return detail_.substr(begin + 4, mpi - begin - 4);
+  }
+  const auto last = detail_.rfind("; ");
+  std::string innermost = last == std::string::npos ? detail_ : detail_.substr(last + 2);
+  std::replace(innermost.begin(), innermost.end(), '\n', ' ');
+  return innermost;
+}
 
 std::unique_lock<std::recursive_mutex> hdf5_lock() {
   return std::unique_lock<std::recursive_mutex>(Impl::hdf5_mutex());
@@ -27,6 +53,7 @@ namespace Impl {
 namespace {
 
 thread_local int g_guard_depth = 0;
+thread_local int g_collective_depth = 0;
 
 herr_t collect_error(unsigned, const H5E_error2_t* e, void* data) {
   auto& text = *static_cast<std::string*>(data);
@@ -165,12 +192,32 @@ Hdf5Guard::~Hdf5Guard() {
 }
 
 void fail(const std::string& operation, const std::string& file) {
+  // MPI-IO's errors carry no errno in HDF5's stack; the failed write left it
+  // here. Only a full disk or quota is taken from it (a stale value of another
+  // kind would mislead).
+  const int saved = errno;
+  const int os_error = saved == ENOSPC || saved == EDQUOT ? saved : 0;
   Hdf5Guard guard;
   std::string detail;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_error, &detail);
   H5Eclear2(H5E_DEFAULT);
   if (detail.empty()) detail = "HDF5 reported no details";
-  throw Hdf5Error(operation, file, detail);
+  if (g_collective_depth > 0) {
+    try {
+      throw Hdf5Error(operation, file, detail, os_error);
+    } catch (...) {
+      std::terminate();  // see CollectiveSection
+    }
+  }
+  throw Hdf5Error(operation, file, detail, os_error);
+}
+
+CollectiveSection::CollectiveSection(bool active) : active_(active) {
+  if (active_) ++g_collective_depth;
+}
+
+CollectiveSection::~CollectiveSection() {
+  if (active_) --g_collective_depth;
 }
 
 Handle::Handle(hid_t id, const std::string& operation, const std::string& file) {

@@ -158,6 +158,8 @@ struct Contents {
 
 void write_contents(const std::string& f, const Contents& c, MPI_Comm comm) {
   Impl::Hdf5Guard guard;
+  // A failure on one rank of several writing together ends the job (no hang).
+  Impl::CollectiveSection section(c.collective && c.size > 1);
   const RunRecord& r = c.record;
   Impl::Handle fapl = Impl::property_list(H5P_FILE_ACCESS, f);
   Impl::Handle xfer = Impl::property_list(H5P_DATASET_XFER, f);

@@ -12,77 +12,18 @@ it had been killed there) and resumed, against an uninterrupted sequential run.
 --members sets the ensemble size: 200000 makes a run of a few seconds in an
 optimised build, long enough to kill mid-iteration; sanitized builds, about a
 hundred times slower, pass a smaller ensemble for a run of similar length."""
-import glob
 import json
 import os
 import re
-import signal
 import subprocess
 import time
 
-import numpy as np
 
 import pint_cli
 
 PROBLEM = ["--param", "zeta=linspace:0.1:0.9", "--fine", "rk4",
            "--fine-steps", "500", "--coarse", "euler", "--slices", "8", "--t1", "8",
            "--tolerance", "1e-8", "--save-every", "500", "--no-plots"]
-
-
-def descendants(pid):
-    """Every process under `pid` (from /proc)."""
-    children = {}
-    for stat in glob.glob("/proc/[0-9]*/stat"):
-        try:
-            with open(stat) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(stat.split("/")[2]))
-        except (OSError, IndexError, ValueError):
-            pass
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def alive(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def kill_tree(proc):
-    victims = [proc.pid] + descendants(proc.pid)
-    for pid in victims:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    proc.wait()
-    deadline = time.time() + 30
-    while any(alive(pid) for pid in victims) and time.time() < deadline:
-        time.sleep(0.05)
-    return not any(alive(pid) for pid in victims)
-
-
-def results(out):
-    data, = pint_cli.read_h5(os.path.join(out, "trajectory.h5"), "data")
-    states, history = pint_cli.read_h5(os.path.join(out, "run.h5"), "boundary_states",
-                                       "convergence")
-    return data, states, history
-
-
-def compare(failures, what, ref, res):
-    for name, a, b in zip(("trajectory.h5 data", "run.h5 boundary_states", "run.h5 convergence"),
-                          ref, res):
-        failures.check(a.shape == b.shape and np.array_equal(a, b),
-                       f"{what}: {name} equals the uninterrupted run's, bit for bit")
-    partial = [n for n in os.listdir(what) if n.endswith(".partial")]
-    failures.check(not partial, f"{what}: no temporary files remain: {partial}")
 
 
 def main():
@@ -108,14 +49,14 @@ def main():
             time.sleep(0.01)
     failures.check(seen is not None and proc.poll() is None,
                    f"the run is still going when {seen} appears")
-    failures.check(kill_tree(proc), "mpiexec and every process under it are gone")
+    failures.check(pint_cli.kill_tree(proc), "mpiexec and every process under it are gone")
     names = sorted(os.listdir(res))
     print("left by the killed run:", " ".join(names))
     failures.check("trajectory.h5" not in names and "run.json" not in names,
                    "the killed run did not finish")
     p = pint_cli.run(args, ["run", "--output", res, "--resume"] + problem)
     print(p.stdout)
-    compare(failures, res, results(ref), results(res))
+    pint_cli.compare(failures, res, pint_cli.results(ref), pint_cli.results(res))
     run = json.load(open(os.path.join(res, "run.json")))
     stored = sum(r["fine_stored"] for r in run["timings"]["ranks"])
     failures.check(stored > 0, f"fine solves read back from the complete files: {stored}")
@@ -138,7 +79,7 @@ def main():
             os.remove(os.path.join(seq, name))
     print("left of the sequential run:", " ".join(sorted(os.listdir(seq))))
     pint_cli.run(args, ["run", "--sequential", "--output", seq, "--resume"] + problem)
-    compare(failures, seq, results(seq_ref), results(seq))
+    pint_cli.compare(failures, seq, pint_cli.results(seq_ref), pint_cli.results(seq))
     run = json.load(open(os.path.join(seq, "run.json")))
     failures.check(all(r["fine_stored"] == 5 for r in run["timings"]["ranks"]),
                    "the sequential run read back its first 5 slices")

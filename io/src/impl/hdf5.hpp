@@ -35,8 +35,27 @@ class Hdf5Guard {
 std::recursive_mutex& hdf5_mutex();
 
 // Throws Hdf5Error for `operation` on `file` with HDF5's current error stack
-// (which it then clears).
+// (which it then clears). Inside a CollectiveSection it ends the process
+// instead (std::terminate() with the Hdf5Error as the current exception).
 [[noreturn]] void fail(const std::string& operation, const std::string& file);
+
+// While one lives (on this thread, `active`), an HDF5 failure ends the process
+// through std::terminate() (the process's terminate handler reports the
+// Hdf5Error, core::Runtime's and the pint command's end the whole job) instead
+// of throwing: a file opened collectively through MPI-IO cannot be left on one
+// rank alone, since unwinding would close it collectively while the other
+// ranks wait in another collective call, and the job would hang (a full disk
+// met by one rank while run.h5 is written).
+class CollectiveSection {
+ public:
+  explicit CollectiveSection(bool active);
+  ~CollectiveSection();
+  CollectiveSection(const CollectiveSection&) = delete;
+  CollectiveSection& operator=(const CollectiveSection&) = delete;
+
+ private:
+  bool active_;
+};
 
 // check(status, ...) passes non-negative statuses and ids through and throws
 // Hdf5Error for negative ones.

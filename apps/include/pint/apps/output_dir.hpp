@@ -21,7 +21,8 @@ inline constexpr const char* config_file_name = "pint-config.json";
 bool is_pint_file(const std::string& name);
 
 // Rank 0, before anything is created or changed: is cfg.output usable by this
-// invocation? On --resume, the stored configuration must equal `problem`.
+// invocation (not locked by a running pint run, output_lock.hpp)? On
+// --resume, the stored configuration must equal `problem`.
 std::optional<UsageError> check_output_directory(const RunConfig& cfg,
                                                  const nlohmann::json& problem);
 
@@ -31,11 +32,13 @@ std::optional<UsageError> check_output_directory(const RunConfig& cfg,
 // reduce it and what they would write.
 std::optional<UsageError> check_output_size(const RunConfig& cfg);
 
-// Rank 0, once every check passed: creates the directory, writes
-// pint-config.json (`config`) unless a resumed run has it already, then removes
+// Rank 0, once every check passed: creates the directory, takes its lock
+// (held until unlock_output_directory(); a stale one is taken over with a note
+// on stderr), writes pint-config.json (`config`) unless a resumed run has it
+// already, then removes
 // pint's files of an earlier run (--overwrite) or the temporaries of an
 // interrupted one (--resume). Returns an error, having changed nothing, if the
-// directory cannot be created or written.
+// directory cannot be created or written, or another run holds its lock.
 std::optional<UsageError> prepare_output_directory(const RunConfig& cfg,
                                                    const nlohmann::json& config);
 

@@ -46,7 +46,7 @@ struct RunFlags {
   std::map<std::string, bool> flags;
   std::vector<std::string> params, initial;  // NAME=VALUE
   std::string config;
-  bool overwrite = false, resume = false, quiet = false, no_plots = false;
+  bool overwrite = false, resume = false, quiet = false, no_plots = false, verbose = false;
   std::map<std::string, CLI::Option*> options;  // by setting name, and "param", "initial"
 };
 
