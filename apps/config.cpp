@@ -331,6 +331,15 @@ RunConfig resolve(const RawConfig& raw, const Invocation& invocation) {
 
   c.fine = propagator(r, "fine");
   c.coarse = propagator(r, "coarse");
+  if (system.check_method) {
+    for (const char* which : {"fine", "coarse"}) {
+      try {
+        system.check_method(r.text(which));
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(r.label(which), e.what());
+      }
+    }
+  }
   for (const auto* p : {&c.fine, &c.coarse}) {
     if (p->h <= 0) continue;
     const std::string which = p == &c.fine ? "fine-h" : "coarse-h";
