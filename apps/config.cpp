@@ -211,7 +211,8 @@ PropagatorConfig propagator(const Reader& r, const std::string& which) {
   if (r.given(h) || (!r.given(steps) && *r.get(h).text.c_str())) {
     p.h = positive(r.number(h), r.label(h));
   } else {
-    p.steps = r.integer(steps, 1, std::numeric_limits<std::int64_t>::max());
+    // The bound core::steps_for() puts on --fine-h / --coarse-h too.
+    p.steps = r.integer(steps, 1, 9'000'000'000'000'000);
   }
   return p;
 }
