@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Fuzzed configuration files: every run exits 0 or 2 in time, never by a signal.
 
---count random mutations (500 in CTest; fewer under sanitizers) of the example
+--count random mutations (500 in CTest; 40 under the sanitizers) of the example
 TOML files (examples/*.toml, shrunk first to a few members so a valid mutant is
 a run of a fraction of a second): values of another type, out-of-range, huge
 and tiny numbers, unknown keys and tables, duplicated keys, non-UTF-8 and NUL
