@@ -10,12 +10,15 @@
 #include "run.hpp"
 #include "usage_error.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <sstream>
 
 namespace pint::apps {
@@ -53,6 +56,13 @@ int run_command(core::Runtime& rt, const RunFlags& flags, const std::string& com
   inv.plots = !flags.no_plots;
   inv.config_file = flags.config;
   inv.ranks = rt.size();
+  {
+    const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+    std::int64_t memory = pages > 0 && page > 0 ? std::int64_t{pages} * page : 0;
+    if (memory <= 0) memory = std::numeric_limits<std::int64_t>::max();  // unknown anywhere
+    MPI_Allreduce(MPI_IN_PLACE, &memory, 1, MPI_INT64_T, MPI_MIN, rt.world());
+    inv.node_memory = memory == std::numeric_limits<std::int64_t>::max() ? 0 : memory;
+  }
   RawConfig file;
   if (!flags.config.empty()) {
     file = parse_config_file(read_config_text(rt.world(), flags.config), flags.config);

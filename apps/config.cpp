@@ -211,7 +211,8 @@ PropagatorConfig propagator(const Reader& r, const std::string& which) {
   if (r.given(h) || (!r.given(steps) && *r.get(h).text.c_str())) {
     p.h = positive(r.number(h), r.label(h));
   } else {
-    p.steps = r.integer(steps, 1, std::numeric_limits<std::int64_t>::max());
+    // The bound core::steps_for() puts on --fine-h / --coarse-h too.
+    p.steps = r.integer(steps, 1, 9'000'000'000'000'000);
   }
   return p;
 }
@@ -262,6 +263,23 @@ RunConfig resolve(const RawConfig& raw, const Invocation& invocation) {
   const SystemInfo& system = find_system(r.text("system"), r.label("system"));
   c.system = system.name;
   c.members = r.integer("members", 1, std::numeric_limits<std::int64_t>::max());
+  if (invocation.node_memory > 0) {
+    // What every rank holds at least: its share of the states (twice: the
+    // state and a copy) and parameters, and with --save-members all the list
+    // of every member.
+    const auto values = static_cast<long double>(2 * system.states.size() + system.params.size());
+    const long double share = std::ceil(static_cast<long double>(c.members) / invocation.ranks);
+    const long double need =
+        share * values * 8 + (r.text("save-members") == "all" ? c.members * 8.0L : 0.0L);
+    if (need > static_cast<long double>(invocation.node_memory)) {
+      throw UsageError(r.label("members"),
+                       std::to_string(c.members) + " members need at least " +
+                           bytes_text(static_cast<double>(need)) + " of memory on each of the " +
+                           std::to_string(invocation.ranks) + " rank(s), more than the " +
+                           bytes_text(static_cast<double>(invocation.node_memory)) +
+                           " of this node; give fewer members, or run on more ranks or nodes");
+    }
+  }
   c.seed =
       static_cast<std::uint64_t>(r.integer("seed", 0, std::numeric_limits<std::int64_t>::max()));
   c.params = named_values(raw.params, system.params, system.default_params, "--param", c.system);
@@ -314,6 +332,15 @@ RunConfig resolve(const RawConfig& raw, const Invocation& invocation) {
 
   c.fine = propagator(r, "fine");
   c.coarse = propagator(r, "coarse");
+  if (system.check_method) {
+    for (const char* which : {"fine", "coarse"}) {
+      try {
+        system.check_method(r.text(which));
+      } catch (const std::invalid_argument& e) {
+        throw UsageError(r.label(which), e.what());
+      }
+    }
+  }
   for (const auto* p : {&c.fine, &c.coarse}) {
     if (p->h <= 0) continue;
     const std::string which = p == &c.fine ? "fine-h" : "coarse-h";
@@ -418,12 +445,24 @@ RunConfig resolve(const RawConfig& raw, const Invocation& invocation) {
   return c;
 }
 
+namespace {
+
+// a * b and a + b of non-negative sizes, at most INT64_MAX (absurd settings
+// must not overflow before they are refused).
+std::int64_t saturated(long double v) {
+  const auto max = static_cast<long double>(std::numeric_limits<std::int64_t>::max());
+  return v >= max ? std::numeric_limits<std::int64_t>::max() : static_cast<std::int64_t>(v);
+}
+
+}  // namespace
+
 OutputSize output_size(const RunConfig& c) {
   OutputSize o;
   const auto times = c.times();
   const auto saved = static_cast<std::int64_t>(c.saved_members.size());
   const std::int64_t value = 8;
-  o.run_file = static_cast<std::int64_t>(c.slices + 1) * c.members * c.dim * value;
+  using L = long double;
+  o.run_file = saturated(L(c.slices + 1) * L(c.members) * L(c.dim) * L(value));
   if (saved > 0) {
     o.files = c.slices;
     for (int n = 0; n < c.slices; ++n) {
@@ -433,13 +472,14 @@ OutputSize output_size(const RunConfig& c) {
                                                        times[static_cast<size_t>(n) + 1], c.fine.h);
       const std::int64_t m = c.save_every;
       const std::int64_t rows = steps / m + 1 + (steps % m != 0 ? 1 : 0);
-      const std::int64_t bytes = rows * saved * c.dim * value + rows * value + saved * value;
+      const std::int64_t bytes =
+          saturated(L(rows) * L(saved) * L(c.dim) * L(value) + L(rows) * value + L(saved) * value);
       o.slice_min = n == 0 ? bytes : std::min(o.slice_min, bytes);
       o.slice_max = std::max(o.slice_max, bytes);
-      o.slices += bytes;
+      o.slices = saturated(L(o.slices) + L(bytes));
     }
   }
-  o.total = o.slices + o.run_file;
+  o.total = saturated(L(o.slices) + L(o.run_file));
   return o;
 }
 

@@ -180,8 +180,11 @@ RawValue scalar(const toml::node& node, const std::string& option, const std::st
                 bool integer, bool number, bool text, bool boolean, const char* expected) {
   const std::string where = origin(file, node);
   if (integer && node.is_integer()) return {std::to_string(node.as_integer()->get()), where};
-  if (number && (node.is_floating_point() || node.is_integer())) {
-    return {number_text(node.value<double>().value()), where};
+  // An integer as its own digits: toml++ gives no double for one a double
+  // cannot hold exactly (9223372036854775807), and the number parser rounds it.
+  if (number && node.is_integer()) return {std::to_string(node.as_integer()->get()), where};
+  if (number && node.is_floating_point()) {
+    return {number_text(node.as_floating_point()->get()), where};
   }
   if (text && node.is_string()) return {node.as_string()->get(), where};
   if (boolean && node.is_boolean()) return {node.as_boolean()->get() ? "true" : "false", where};

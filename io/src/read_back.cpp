@@ -1,8 +1,10 @@
 #include "pint/io/read_back.hpp"
 
+#include "impl/checksum.hpp"
 #include "impl/hdf5.hpp"
 #include "pint/core/compat.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace pint::io {
@@ -66,6 +68,58 @@ std::vector<double> read_saved_rows(const std::string& path, std::int64_t step,
                    "read dataset 'data'", path);
   }
   return rows;
+}
+
+void verify_solve_file(const std::string& path) {
+  ScopedRegion region("pint::io::verify_solve_file");
+  const auto damaged = [&](const std::string& what) {
+    throw DamagedFile("pint::io: " + path + " is damaged: " + what);
+  };
+  Impl::Hdf5Guard guard;
+  Impl::Handle file;
+  try {
+    file = Impl::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open", path);
+  } catch (const Hdf5Error&) {
+    damaged("HDF5 cannot open it (truncated, or not an HDF5 file)");
+  }
+  for (const char* set_name : {"data", "t", "members"}) {
+    const std::string set_text = std::string("'") + set_name + "'";
+    try {
+      Impl::Handle set(H5Dopen2(file, set_name, H5P_DEFAULT), "open dataset", path);
+      if (H5Aexists(set, Impl::checksum_attribute) <= 0) damaged(set_text + " has no checksum");
+      const auto expected =
+          static_cast<std::uint64_t>(Impl::read_int_attribute(set, Impl::checksum_attribute, path));
+      const auto dims = Impl::dataset_dims(set, path);
+      if (dims.empty()) damaged(set_text + " is not an array");
+      std::uint64_t row = 1;
+      for (std::size_t d = 1; d < dims.size(); ++d)
+        row *= dims[d];
+      const bool ints = std::string(set_name) == "members";
+      const hsize_t block =
+          std::max<hsize_t>(1, (hsize_t{4} << 20) / (sizeof(double) * std::max<hsize_t>(row, 1)));
+      std::vector<double> values;
+      std::vector<std::int64_t> integers;
+      std::uint64_t sum = 0;
+      for (hsize_t first = 0; first < dims[0]; first += block) {
+        std::vector<hsize_t> start(dims.size(), 0), count = dims;
+        start[0] = first;
+        count[0] = std::min(block, dims[0] - first);
+        const auto n = static_cast<std::int64_t>(count[0] * row);
+        if (ints) {
+          integers.resize(static_cast<std::size_t>(n));
+          Impl::read_box(set, H5T_NATIVE_INT64, start, count, integers.data(), "read", path);
+          sum = Impl::checksum_add(sum, integers.data(), n, first * row);
+        } else {
+          values.resize(static_cast<std::size_t>(n));
+          Impl::read_box(set, H5T_NATIVE_DOUBLE, start, count, values.data(), "read", path);
+          sum = Impl::checksum_add(sum, values.data(), n, first * row);
+        }
+      }
+      if (sum != expected) damaged(set_text + " does not match its checksum");
+    } catch (const Hdf5Error&) {
+      damaged("HDF5 cannot read " + set_text + " (truncated or overwritten)");
+    }
+  }
 }
 
 TrajectoryAxes read_trajectory_axes(const std::string& path) {

@@ -2,6 +2,7 @@
 
 #include "pint/core/compat.hpp"
 #include "pint/io/read_back.hpp"
+#include "pint/io/stitch.hpp"
 
 #include <filesystem>
 #include <stdexcept>
@@ -19,6 +20,7 @@ Trajectory read_trajectory(const std::string& path) {
                                 " does not exist; give a run's output directory or one of its "
                                 "trajectory files");
   }
+  verify_sources(file);  // a damaged per-slice file throws, never gives wrong numbers
   Trajectory t;
   TrajectoryAxes axes = read_trajectory_axes(file);
   t.times = std::move(axes.times);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -188,8 +189,9 @@ std::string write_stitched(const std::string& directory,
 namespace {
 
 // Every source file a virtual dataset refers to must exist (HDF5 would read
-// the rows of a missing one as fill values without complaint).
-void check_sources(hid_t dataset, const std::string& input) {
+// the rows of a missing one as fill values without complaint) and match its
+// checksums (verify_solve_file(); each file once, `verified` remembers).
+void check_sources(hid_t dataset, const std::string& input, std::set<std::string>& verified) {
   Impl::Handle dcpl(H5Dget_create_plist(dataset), "inspect dataset 'data'", input);
   if (H5Pget_layout(dcpl) != H5D_VIRTUAL) return;
   size_t count = 0;
@@ -208,10 +210,32 @@ void check_sources(hid_t dataset, const std::string& input) {
                                   ", which does not exist; restore the per-slice files (or run "
                                   "again) before combining");
     }
+    if (name != "." && verified.insert(source.string()).second) {
+      try {
+        verify_solve_file(source.string());
+      } catch (const DamagedFile& e) {
+        throw DamagedFile(std::string(e.what()) +
+                          "; run the same `pint run` again with --resume: it computes that "
+                          "slice again");
+      }
+    }
   }
 }
 
 }  // namespace
+
+void verify_sources(const std::string& input) {
+  ScopedRegion region("pint::io::verify_sources");
+  Impl::Hdf5Guard guard;
+  Impl::Handle in(H5Fopen(input.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open", input);
+  std::set<std::string> verified;
+  for (const char* name : {"data", "t"}) {
+    if (H5Lexists(in, name, H5P_DEFAULT) <= 0) continue;
+    Impl::Handle set(H5Dopen2(in, name, H5P_DEFAULT), std::string("open dataset '") + name + "'",
+                     input);
+    check_sources(set, input, verified);
+  }
+}
 
 void combine(const std::string& input, const std::string& output, int compression) {
   ScopedRegion region("pint::io::combine");
@@ -234,8 +258,7 @@ void combine(const std::string& input, const std::string& output, int compressio
                                 " is not a pint trajectory file (it needs 'data' of steps x "
                                 "members x dim and 't' of steps); give the trajectory.h5 of a run");
   }
-  check_sources(data_in, input);
-  check_sources(t_in, input);
+  verify_sources(input);
   const auto steps = static_cast<std::int64_t>(dims[0]);
   const auto members = static_cast<std::int64_t>(dims[1]);
   const auto dim = static_cast<std::int64_t>(dims[2]);

@@ -1,5 +1,6 @@
 #include "pint/io/trajectory_sink.hpp"
 
+#include "impl/checksum.hpp"
 #include "impl/hdf5.hpp"
 #include "impl/mpi.hpp"
 #include "impl/worker.hpp"
@@ -107,6 +108,9 @@ struct Hdf5TrajectorySink::State {
 
   // The file (writer's side).
   Impl::Handle file, data, t, xfer;
+  // Checksums of this rank's part of 'data' and 't' (impl/checksum.hpp); the
+  // ranks sharing a file add theirs when it closes.
+  std::uint64_t data_sum = 0, t_sum = 0;
   std::atomic<std::int64_t> writer_ns{0};  // time the writer spent on files
   int committed = 0;                       // files completed (renamed)
 
@@ -215,6 +219,9 @@ void Hdf5TrajectorySink::State::open_file() {
         "create dataset 'members'", f);
     Impl::write_box(set, H5T_NATIVE_INT64, {0}, {rank == 0 ? members : 0},
                     solve.saved_members.data(), xfer, "write dataset 'members'", f);
+    const std::uint64_t sum =
+        Impl::checksum_add(0, solve.saved_members.data(), static_cast<std::int64_t>(members), 0);
+    Impl::write_attribute(set, Impl::checksum_attribute, static_cast<std::int64_t>(sum), f);
   }
   const Attributes attributes = {
       {"t0", solve.t0},
@@ -241,6 +248,7 @@ void Hdf5TrajectorySink::State::open_file() {
                                   "(a sequential run): its last row is the next boundary")},
   };
   Impl::write_attributes(data, attributes, f);
+  data_sum = t_sum = 0;
 }
 
 void Hdf5TrajectorySink::State::write_block(int index) {
@@ -258,13 +266,31 @@ void Hdf5TrajectorySink::State::write_block(int index) {
     Impl::write_box(t, H5T_NATIVE_DOUBLE, {first}, {rank == 0 ? count : 0}, b.times.data(), xfer,
                     "write times to dataset 't'", temp_path);
   }
+  // This rank's rows are values [offset, offset + row_values) of each saved
+  // step's members x dim in the whole dataset.
+  const auto total = static_cast<std::uint64_t>(solve.saved_members.size()) *
+                     static_cast<std::uint64_t>(solve.dim);
+  const auto offset = static_cast<std::uint64_t>(solve.member_offset * solve.dim);
+  for (std::int64_t s = 0; s < b.count; ++s) {
+    data_sum = Impl::checksum_add(data_sum, b.rows.data() + s * row_values, row_values,
+                                  static_cast<std::uint64_t>(b.first + s) * total + offset);
+  }
+  if (rank == 0) {
+    t_sum = Impl::checksum_add(t_sum, b.times.data(), b.count, static_cast<std::uint64_t>(b.first));
+  }
   if (options.on_block_written) options.on_block_written(b.first + b.count);
 }
 
 void Hdf5TrajectorySink::State::close_file() {
   BusyClock busy(writer_ns);
+  std::uint64_t sums[2] = {data_sum, t_sum};
+  if (shared) MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_UINT64_T, MPI_SUM, file_comm);
   {
     Impl::Hdf5Guard guard;
+    Impl::write_attribute(data, Impl::checksum_attribute, static_cast<std::int64_t>(sums[0]),
+                          temp_path);
+    Impl::write_attribute(t, Impl::checksum_attribute, static_cast<std::int64_t>(sums[1]),
+                          temp_path);
     data.close("finish dataset 'data'", temp_path);
     t.close("finish dataset 't'", temp_path);
     xfer.reset();

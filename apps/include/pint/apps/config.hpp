@@ -20,6 +20,10 @@ struct Invocation {
   bool overwrite = false, resume = false, quiet = false, plots = true;
   std::string config_file;  // "" when none
   int ranks = 1;
+  // The memory of the smallest node of the job, in bytes (0: unknown, not
+  // checked): an ensemble no rank could hold is refused before anything is
+  // allocated.
+  std::int64_t node_memory = 0;
 };
 
 struct NamedValue {

@@ -22,7 +22,9 @@ struct ExpectedSolve {
 // solve, and holds every member of [begin, end), writes their state at its
 // last saved step (= the end of the solve; (end - begin) x dim, row-major) to
 // `out` and returns true. Otherwise (a missing or unreadable file, or members
-// it did not save) returns false: the solve is computed again.
+// it did not save) returns false: the solve is computed again. A damaged file
+// (io::verify_solve_file()) is reported on stderr (by the rank whose block
+// starts at member 0) and computed again too.
 bool read_stored_end(const ExpectedSolve& solve, std::int64_t begin, std::int64_t end, double* out);
 
 }  // namespace pint::apps

@@ -39,6 +39,9 @@ SystemInfo system_entry(std::vector<double> default_params = {},
     }
     s.default_params = std::move(default_params);
     s.default_initial = std::move(default_initial);
+    s.check_method = [](const std::string& method) {
+      kernels::check_method<System>(kernels::parse_method(method));
+    };
     s.run = [](core::Runtime& rt, const RunConfig& cfg, const std::string& command_line) {
       return Impl::run_system<System>(rt, cfg, command_line);
     };

@@ -24,6 +24,10 @@ struct SystemInfo {
   // Non-empty: the initial state is not given per component (the galaxy's disc)
   // and --initial is refused with this explanation.
   std::string fixed_initial;
+  // Throws std::invalid_argument saying why when the integrator named
+  // (kernels::method_names()) cannot advance this system (leapfrog needs a
+  // separable one, the implicit methods a Jacobian); empty: any method.
+  std::function<void(const std::string& method)> check_method;
   // Runs a checked configuration of this system (see run.hpp).
   std::function<int(core::Runtime&, const RunConfig&, const std::string&)> run;
 };

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,21 @@ SolveFile read_solve_file(const std::string& path);
 std::vector<double> read_saved_rows(const std::string& path, std::int64_t step,
                                     std::int64_t first_row, std::int64_t count,
                                     std::int64_t steps = 1);
+
+// A per-solve file whose datasets do not match their checksums (a flipped bit,
+// a truncated or overwritten file): what() is one line naming the file and
+// what is wrong with it.
+class DamagedFile : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reads every value of the per-solve file `path` ('data', 't', 'members') and
+// checks it against the checksum pint wrote with it (an attribute `checksum`
+// on each dataset, see trajectory_sink.hpp). Throws DamagedFile if the file
+// cannot be opened or read, lacks a checksum, or does not match. Reads the
+// whole file in blocks of a few MiB.
+void verify_solve_file(const std::string& path);
 
 // The saved times (`t`) and saved members (`members`) of any pint trajectory file.
 struct TrajectoryAxes {

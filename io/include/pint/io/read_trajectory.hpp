@@ -27,7 +27,8 @@ struct Trajectory {
 
 // Reads `path`: a pint trajectory file, or a run's output directory (then its
 // trajectory.h5). Serial; call it on any rank. Throws Hdf5Error naming the file
-// when it cannot be read, std::invalid_argument when it is not pint's.
+// when it cannot be read, std::invalid_argument when it is not pint's, DamagedFile
+// when a per-slice file it refers to does not match its checksums.
 Trajectory read_trajectory(const std::string& path);
 
 }  // namespace pint::io

@@ -50,10 +50,17 @@ std::string write_stitched(const std::string& directory,
                            const std::vector<std::string>& slice_files,
                            const StitchOptions& options = {});
 
+// Checks every per-slice file the virtual datasets of the trajectory file
+// `input` refer to: it must exist (else std::invalid_argument) and match its
+// checksums (else DamagedFile naming it, see read_back.hpp). Does nothing for
+// a file of real datasets.
+void verify_sources(const std::string& input);
+
 // Copies a trajectory file (usually the virtual trajectory.h5) into `output`
 // with real, chunked datasets (optionally gzip level `compression`), the same
 // small datasets and root attributes, streaming a bounded block of rows at a
-// time. Written under a temporary name and renamed when complete.
+// time, after verify_sources(). Written under a temporary name and renamed when
+// complete.
 void combine(const std::string& input, const std::string& output, int compression = 0);
 
 }  // namespace pint::io
