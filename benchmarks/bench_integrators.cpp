@@ -29,22 +29,11 @@ namespace {
 using namespace pint;
 using Exec = Kokkos::DefaultExecutionSpace;
 
-// The FP64 peak of a space (pint::kernels::fp64_peak: the widest FMA vectors
-// the build targets, on every thread of the space), measured again beside every
-// throughput. The highest figure seen so far in this process is the one every
-// fraction divides by: other processes can only slow a measurement down, so
-// each one is a lower bound of the machine's peak.
+// Rounds of one peak run of about 20 ms on Space (calibrated once).
 template <class Space>
-kernels::Peak& best_peak() {
-  static kernels::Peak best;
-  return best;
-}
-template <class Space>
-kernels::Peak measure_peak(int repeats = 3) {
-  const kernels::Peak p = kernels::fp64_peak(Space(), repeats);
-  kernels::Peak& best = best_peak<Space>();
-  if (p.gflops > best.gflops) best = p;
-  return best;
+std::int64_t peak_iterations() {
+  static const std::int64_t iterations = kernels::fp64_peak_iterations(Space(), 0.02);
+  return iterations;
 }
 
 // CPU seconds of every thread of this process.
@@ -54,26 +43,87 @@ double process_cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-// Throughput counters; fraction_of_peak uses the peak of the threads that ran.
-void report(benchmark::State& state, double seconds, double member_steps, double flops_per_step,
-            const kernels::Peak& peak) {
-  state.counters["member_steps_per_s"] = member_steps / seconds;
-  state.counters["threads"] = peak.threads;
-  state.counters["peak_GFLOP_per_s"] = peak.gflops;
-  state.counters["peak_vector_bits"] = peak.vector_bits;
-  state.counters["cpu_time"] = peak.cpu_time;  // 1: one thread, timed with its CPU time
-  if (flops_per_step > 0) {
-    const double gflops = member_steps * flops_per_step / seconds / 1e9;
-    state.counters["GFLOP_per_s"] = gflops;
-    state.counters["fraction_of_peak"] = gflops / peak.gflops;
-  }
+// The highest FP64 peak (kernels::fp64_peak's FMA chains) measured on Space's
+// threads so far in this process: every fraction of peak divides by it. Other
+// work on the machine can only slow a run down, so the highest run is the
+// closest to the machine's peak; a fraction can then only be underestimated.
+template <class Space>
+kernels::Peak& process_peak() {
+  static kernels::Peak best = kernels::fp64_peak(Space(), 5);
+  return best;
 }
+
+// A kernel row and the peak measured alike and close together in time: one
+// peak run (the FMA chains, about 20 ms, on the same threads and timed with the
+// same clock as the kernel: the thread's CPU time on one thread, the wall
+// otherwise) before every timed iteration of the row and one after the last.
+// The row reports
+//  - fraction_of_peak: its best iteration (other work on the machine can only
+//    slow a run down) over the highest peak run of the process so far, this
+//    row's included: the best of each;
+//  - fraction_of_peak_mean: its mean iteration over the same peak;
+//  - row_peak_GFLOP_per_s, row_peak_mean_GFLOP_per_s: the best and the mean of
+//    the row's own peak runs (the machine's state while the row ran; not used as
+//    the divisor: one disturbed set of peak runs, e.g. another process taking a
+//    core from a two-thread row, would let a fraction exceed 1).
+// The test no_kernel_runs_above_the_measured_fp64_peak checks the statistic.
+template <class Space>
+class PeakAndKernel {
+ public:
+  void run_peak() {
+    const kernels::Peak p = kernels::measure_fp64_peak(Space(), peak_iterations<Space>());
+    if (p.gflops > row_peak_.gflops) row_peak_ = p;
+    kernels::Peak& process = process_peak<Space>();
+    if (p.gflops > process.gflops) process = p;
+    peak_sum_ += p.gflops;
+    ++peak_runs_;
+  }
+  void kernel(double seconds) {
+    best_seconds_ = runs_ == 0 ? seconds : std::min(best_seconds_, seconds);
+    seconds_ += seconds;
+    ++runs_;
+  }
+  double best_seconds() const { return best_seconds_; }
+  double mean_seconds() const { return seconds_ / runs_; }
+  const kernels::Peak& peak() const { return process_peak<Space>(); }
+  // Fractions of peak of iterations of `flops` flops each: the best and the mean
+  // iteration over peak().
+  double fraction(double flops) const { return flops / best_seconds_ / 1e9 / peak().gflops; }
+  double fraction_mean(double flops) const { return flops / mean_seconds() / 1e9 / peak().gflops; }
+  // Counters of a row whose every iteration did `member_steps` member-steps of
+  // `flops_per_step` flops each (0: not counted).
+  void report(benchmark::State& state, double member_steps, double flops_per_step) const {
+    state.counters["member_steps_per_s"] = member_steps / mean_seconds();
+    state.counters["best_member_steps_per_s"] = member_steps / best_seconds_;
+    state.counters["threads"] = peak().threads;
+    state.counters["peak_GFLOP_per_s"] = peak().gflops;
+    state.counters["row_peak_GFLOP_per_s"] = row_peak_.gflops;
+    state.counters["row_peak_mean_GFLOP_per_s"] = peak_sum_ / peak_runs_;
+    state.counters["peak_vector_bits"] = peak().vector_bits;
+    state.counters["cpu_time"] = peak().cpu_time;  // 1: one thread, timed with its CPU time
+    if (flops_per_step > 0) {
+      state.counters["GFLOP_per_s"] = member_steps * flops_per_step / best_seconds_ / 1e9;
+      state.counters["fraction_of_peak"] = fraction(member_steps * flops_per_step);
+      state.counters["fraction_of_peak_mean"] = fraction_mean(member_steps * flops_per_step);
+    }
+  }
+
+ private:
+  kernels::Peak row_peak_;
+  double peak_sum_ = 0;
+  int peak_runs_ = 0;
+  double best_seconds_ = 0, seconds_ = 0;
+  int runs_ = 0;
+};
 
 template <class Space>
 void BM_fp64_peak(benchmark::State& state) {
   kernels::Peak p;
-  for (auto _ : state)
-    p = measure_peak<Space>(5);
+  for (auto _ : state) {
+    p = kernels::fp64_peak(Space(), 5);
+    kernels::Peak& process = process_peak<Space>();
+    if (p.gflops > process.gflops) process = p;
+  }
   state.counters["GFLOP_per_s"] = p.gflops;
   state.counters["threads"] = p.threads;
   state.counters["vector_bits"] = p.vector_bits;
@@ -105,31 +155,87 @@ void BM_oscillator(benchmark::State& state) {
   constexpr int flops = M::template flops<core::Oscillator>();
   const std::int64_t steps = steps_for_work<Space>(members, flops);
   const double dt = 1e-3;
-  double seconds = 0;
   std::int64_t first = 0;
-  measure_peak<Space>();
-  const double cpu0 = process_cpu_seconds();
+  PeakAndKernel<Space> measured;
+  double cpu = 0;
   for (auto _ : state) {
+    measured.run_peak();
     Space().fence();
+    const double cpu0 = process_cpu_seconds();
     kernels::SpaceTimer<Space> timer;
     kernels::advance<core::Oscillator, M>(Space(), ens.params, ens.state, 0.0, dt, first, steps);
     Space().fence();
     const double t = timer.seconds();
+    cpu += process_cpu_seconds() - cpu0;
     state.SetIterationTime(t);
-    seconds += t;
+    measured.kernel(t);
     first += steps;
   }
-  const double cpu = process_cpu_seconds() - cpu0;
+  measured.run_peak();
   // Member-steps per CPU second of all the process's threads: on a machine shared
   // with other work, the same for 1 and 2 threads when the kernel scales (the
   // wall clock of a 2-thread run there measures the other work; spinning at the
   // end of a launch counts as CPU time, so this can only underestimate).
   state.counters["member_steps_per_cpu_s"] =
       static_cast<double>(members) * steps * state.iterations() / cpu;
-  measure_peak<Space>();  // before and after the runs: the best seen is the peak
-  report(state, seconds, static_cast<double>(members) * steps * state.iterations(), flops,
-         best_peak<Space>());
+  measured.report(state, static_cast<double>(members) * steps, flops);
   state.counters["lanes"] = kernels::lanes<Space>();
+  state.counters["steps"] = static_cast<double>(steps);
+}
+
+// One thread against every thread of the default space, interleaved: each
+// iteration advances the same ensemble on Kokkos::Serial (one thread, timed with
+// its CPU time) and then on the default space (all its threads, the wall
+// clock) the same steps, each after a peak run on its threads (PeakAndKernel). `speedup` is
+// the best all-thread iteration's rate over the best one-thread iteration's
+// (`speedup_mean`: the means'); both sides are measured within the same
+// seconds, so a change of the machine's speed over minutes does not enter the
+// ratio. The fractions are each side's best over its own best peak.
+template <class M, class All>
+void BM_threads(benchmark::State& state) {
+  using One = Kokkos::Serial;
+  const std::int64_t members = state.range(0);
+  core::EnsembleSpec spec;
+  spec.members = members;
+  spec.seed = 1;
+  spec.params = {core::Distribution::uniform(0.9, 1.1), core::Distribution::uniform(0.1, 0.5)};
+  spec.initial = {core::Distribution::constant(1.0), core::Distribution::constant(0.0)};
+  // Each side its own ensemble (the same members), so that neither reads lines
+  // the other side's threads last wrote.
+  auto ens1 = core::make_ensemble<core::Oscillator, Kokkos::HostSpace>(spec, 0, members);
+  auto ens2 = core::make_ensemble<core::Oscillator, typename All::memory_space>(spec, 0, members);
+  constexpr int flops = M::template flops<core::Oscillator>();
+  const std::int64_t steps = steps_for_work<One>(members, flops);
+  const double dt = 1e-3;
+  std::int64_t first = 0;
+  PeakAndKernel<One> one;
+  PeakAndKernel<All> all;
+  for (auto _ : state) {
+    one.run_peak();
+    kernels::SpaceTimer<One> one_timer;
+    kernels::advance<core::Oscillator, M>(One(), ens1.params, ens1.state, 0.0, dt, first, steps);
+    One().fence();
+    const double t1 = one_timer.seconds();
+    one.kernel(t1);
+    all.run_peak();
+    All().fence();
+    kernels::SpaceTimer<All> all_timer;
+    kernels::advance<core::Oscillator, M>(All(), ens2.params, ens2.state, 0.0, dt, first, steps);
+    All().fence();
+    const double t2 = all_timer.seconds();
+    all.kernel(t2);
+    first += steps;
+    state.SetIterationTime(t1 + t2);
+  }
+  one.run_peak();
+  all.run_peak();
+  const double work = static_cast<double>(members) * steps;
+  state.counters["threads"] = all.peak().threads;
+  state.counters["speedup"] = one.best_seconds() / all.best_seconds();
+  state.counters["speedup_mean"] = one.mean_seconds() / all.mean_seconds();
+  state.counters["one_thread_fraction_of_peak"] = one.fraction(work * flops);
+  state.counters["all_threads_fraction_of_peak"] = all.fraction(work * flops);
+  state.counters["peak_speedup"] = all.peak().gflops / one.peak().gflops;
   state.counters["steps"] = static_cast<double>(steps);
 }
 
@@ -144,19 +250,18 @@ void BM_reference_rk4(benchmark::State& state) {
     c2[i] = 1.0 + 1e-7 * i;
   }
   const std::int64_t steps = std::max<std::int64_t>(4, steps_for_work(members, 38) / 4);
-  measure_peak<Kokkos::Serial>();
-  double seconds = 0;
+  PeakAndKernel<Kokkos::Serial> measured;
   for (auto _ : state) {
+    measured.run_peak();
     kernels::SpaceTimer<Kokkos::Serial> timer;  // the calling thread's CPU time
     Kernel(members, steps, 1e-3, q.data(), p.data(), c1.data(), c2.data());
     benchmark::DoNotOptimize(q.data());
     const double t = timer.seconds();
     state.SetIterationTime(t);
-    seconds += t;
+    measured.kernel(t);
   }
-  measure_peak<Kokkos::Serial>();
-  report(state, seconds, static_cast<double>(members) * steps * state.iterations(), 38,
-         best_peak<Kokkos::Serial>());
+  measured.run_peak();
+  measured.report(state, static_cast<double>(members) * steps, 38);
 }
 
 // Ensemble sizes: 10^3 ... 10^7, or the comma-separated list in
@@ -200,22 +305,21 @@ void BM_lorenz_rk4(benchmark::State& state) {
   constexpr int flops = kernels::RK4::flops<Lorenz>();
   static_assert(flops == 71, "RK4 on Lorenz: 4 x 8 + 13 x 3 flops per step");
   const std::int64_t steps = steps_for_work<Space>(members, flops);
-  double seconds = 0;
   std::int64_t first = 0;
-  measure_peak<Space>();
+  PeakAndKernel<Space> measured;
   for (auto _ : state) {
+    measured.run_peak();
     Space().fence();
     kernels::SpaceTimer<Space> timer;
     kernels::advance<Lorenz, kernels::RK4>(Space(), ens.params, ens.state, 0.0, 1e-3, first, steps);
     Space().fence();
     const double t = timer.seconds();
     state.SetIterationTime(t);
-    seconds += t;
+    measured.kernel(t);
     first += steps;
   }
-  measure_peak<Space>();
-  report(state, seconds, static_cast<double>(members) * steps * state.iterations(), flops,
-         best_peak<Space>());
+  measured.run_peak();
+  measured.report(state, static_cast<double>(members) * steps, flops);
   state.counters["flops_per_step"] = flops;
   state.counters["steps"] = static_cast<double>(steps);
 }
@@ -255,9 +359,30 @@ void register_space() {
   lorenz->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(0.5);
 }
 
+// BM_threads rows for every method, when All is a host space other than Serial.
+template <class All>
+void register_threads() {
+  if constexpr (std::is_same<typename All::memory_space, Kokkos::HostSpace>::value &&
+                !std::is_same<All, Kokkos::Serial>::value) {
+    const std::string where = std::string("/") + All::name();
+    for (auto [name, bench] :
+         {std::make_pair("BM_threads<euler>", &BM_threads<kernels::ForwardEuler, All>),
+          std::make_pair("BM_threads<heun>", &BM_threads<kernels::Heun, All>),
+          std::make_pair("BM_threads<rk4>", &BM_threads<kernels::RK4, All>)}) {
+      auto* b = benchmark::RegisterBenchmark((name + where).c_str(), bench);
+      const std::vector<std::int64_t> counts = member_counts();
+      const std::int64_t largest = *std::max_element(counts.begin(), counts.end());
+      for (std::int64_t m : counts)
+        if (m >= 100000 || (m == largest && largest < 100000)) b->Arg(m);
+      b->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
+    }
+  }
+}
+
 void register_all() {
   register_space<Kokkos::Serial>();
   if constexpr (!std::is_same<Exec, Kokkos::Serial>::value) register_space<Exec>();
+  register_threads<Exec>();
   for (auto [name, kernel] :
        {std::make_pair("BM_reference_rk4<naive>", &BM_reference_rk4<bench::rk4_naive>),
         std::make_pair("BM_reference_rk4<blocked32>", &BM_reference_rk4<bench::rk4_blocked<32>>),
@@ -276,11 +401,11 @@ int main(int argc, char** argv) {
   pint::core::Runtime runtime(argc, argv);
   benchmark::Initialize(&argc, argv);
   pint::bench::add_context(runtime.size());
-  const auto peak = measure_peak<Exec>(5);
+  const auto peak = process_peak<Exec>();
   benchmark::AddCustomContext("fp64_peak_GFLOP_per_s", std::to_string(peak.gflops));
   benchmark::AddCustomContext("fp64_peak_vector_bits", std::to_string(peak.vector_bits));
   benchmark::AddCustomContext("fp64_peak_single_thread_GFLOP_per_s",
-                              std::to_string(measure_peak<Kokkos::Serial>(5).gflops));
+                              std::to_string(process_peak<Kokkos::Serial>().gflops));
   benchmark::AddCustomContext("host_lanes", std::to_string(pint::kernels::host_lanes()));
   register_all();
   if (runtime.rank() == 0) benchmark::RunSpecifiedBenchmarks();

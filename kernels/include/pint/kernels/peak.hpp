@@ -233,24 +233,29 @@ Peak measure_fp64_peak(const ExecSpace& exec, std::int64_t iterations) {
   return peak;
 }
 
-// The best of `repeats` runs of about `seconds_each` each: other processes on
-// the machine can only slow a run down, so the best is the closest to the peak.
+// Rounds of the FMA chains for one measure_fp64_peak() run of about `seconds` on
+// `exec` (calibrated: the rounds grow until a run takes a quarter of that).
 template <class ExecSpace>
-Peak fp64_peak(const ExecSpace& exec, int repeats = 5, double seconds_each = 0.05) {
-  // Calibrate: grow the rounds until a run takes a quarter of seconds_each, then
-  // scale them to seconds_each.
+std::int64_t fp64_peak_iterations(const ExecSpace& exec, double seconds) {
   std::int64_t iterations = 1 << 12;
   double once = 0;
   for (int k = 0; k < 24; ++k) {
     SpaceTimer<ExecSpace> timer;
     measure_fp64_peak(exec, iterations);
     once = timer.seconds();
-    if (once >= seconds_each / 4) break;
+    if (once >= seconds / 4) break;
     iterations *= 2;
   }
-  iterations = std::max<std::int64_t>(
-      iterations, static_cast<std::int64_t>(static_cast<double>(iterations) * seconds_each /
-                                            std::max(once, 1e-6)));
+  return std::max<std::int64_t>(
+      iterations,
+      static_cast<std::int64_t>(static_cast<double>(iterations) * seconds / std::max(once, 1e-6)));
+}
+
+// The best of `repeats` runs of about `seconds_each` each: other processes on
+// the machine can only slow a run down, so the best is the closest to the peak.
+template <class ExecSpace>
+Peak fp64_peak(const ExecSpace& exec, int repeats = 5, double seconds_each = 0.05) {
+  const std::int64_t iterations = fp64_peak_iterations(exec, seconds_each);
   Peak best;
   for (int r = 0; r < repeats; ++r) {
     const Peak p = measure_fp64_peak(exec, iterations);
