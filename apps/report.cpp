@@ -49,9 +49,9 @@ std::string output_size_line(const RunConfig& cfg) {
 }
 
 std::vector<std::string> timing_names() {
-  return {"setup",          "coarse",      "fine",         "communication", "waiting",
-          "solve",          "output",      "writer",       "fine_solves",   "coarse_solves",
-          "fine_cancelled", "fine_stored", "files_written"};
+  return {"setup",          "coarse",      "fine",          "communication", "waiting",
+          "solve",          "output",      "writer",        "fine_solves",   "coarse_solves",
+          "fine_cancelled", "fine_stored", "files_written", "output_solves", "output_stored"};
 }
 
 std::vector<double> timing_values(const Outcome& o) {
@@ -68,7 +68,9 @@ std::vector<double> timing_values(const Outcome& o) {
           static_cast<double>(t.coarse_solves),
           static_cast<double>(t.fine_cancelled),
           static_cast<double>(t.fine_stored),
-          static_cast<double>(o.files_written)};
+          static_cast<double>(o.files_written),
+          static_cast<double>(t.output_solves),
+          static_cast<double>(t.output_stored)};
 }
 
 namespace {
