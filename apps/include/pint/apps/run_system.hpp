@@ -352,11 +352,16 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
   MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, rt.world());
   if (first > 0) core::assign_rows(boundaries.data() + first * row, ensemble.state);
   const double start = MPI_Wtime();
+  double loop_start = start;  // the slices' loop: its state made (slice_done(-1))
   const bool report = rt.rank() == 0 && !cfg.invocation.quiet;
   const auto slice_done = [&](int n) {
+    if (n < 0) {
+      loop_start = MPI_Wtime();
+      return;
+    }
     if (!report) return;
     const int slice = first + n;
-    const double elapsed = MPI_Wtime() - start;
+    const double elapsed = MPI_Wtime() - loop_start;
     const int done = slice + 1 - first;
     std::printf("slice %2d/%d: done, elapsed %.4f s, remaining %.3f s\n", slice + 1, N, elapsed,
                 elapsed / done * (N - slice - 1));
