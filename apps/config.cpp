@@ -430,6 +430,12 @@ RunConfig resolve(const RawConfig& raw, const Invocation& invocation) {
   c.saved_members = parse_member_set(c.save_members, c.members, r.label("save-members"));
   c.compression = static_cast<int>(r.integer("compression", 0, 9));
   c.keep_iterations = r.flag("keep-iterations");
+  c.final_sweep = r.flag("final-sweep");
+  if (c.final_sweep && c.sequential) {
+    throw UsageError(r.label("final-sweep"),
+                     "is for parareal runs; a --sequential run's files already start at its "
+                     "boundaries (leave one of them out)");
+  }
   c.dim = static_cast<int>(system.states.size());
   c.output_chosen = r.given("save-every") || r.given("save-members");
   c.large_output = r.flag("large-output");
@@ -538,6 +544,7 @@ nlohmann::json problem_json(const RunConfig& c) {
   j["save_every"] = c.save_every;
   j["save_members"] = c.save_members;
   j["sequential"] = c.sequential;
+  j["final_sweep"] = c.final_sweep;
   return j;
 }
 

@@ -47,13 +47,17 @@ const std::vector<Setting>& run_settings() {
       {"compression", Kind::integer, "L", "0", "gzip level of the trajectory files, 0-9"},
       {"keep-iterations", Kind::flag, "", "false",
        "Keep every iteration's files (default: only each slice's final one)"},
+      {"final-sweep", Kind::flag, "", "false",
+       "After convergence, one more fine solve per slice from the converged boundaries U^K "
+       "into its file, so each trajectory starts at run.h5's boundary (slices already exact "
+       "are not solved again)"},
       {"large-output", Kind::flag, "", "false",
        "Write the trajectories even when they exceed 1 GiB or 10% of the free disk (without "
        "it, or --save-every / --save-members, such a run stops before it starts)"},
       {"memory-budget", Kind::text, "BYTES", "",
-       "Bytes of trajectories a rank holds in memory until their slices are final, e.g. 512M, "
-       "2G (default: a quarter of the node's memory shared by its ranks); 0: stream every "
-       "solve to its file"},
+       "Hold trajectories in memory until their slices are final, up to this many bytes a rank, "
+       "e.g. 512M, 2G; 0: stream every solve to its file (default: hold none; each slice's "
+       "final solve is solved again from its kept input after convergence and written then)"},
       {"sequential", Kind::flag, "", "false",
        "Run the fine propagator alone (the reference): one file per slice, iteration 0, "
        "members split over the ranks"},

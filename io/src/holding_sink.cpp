@@ -23,9 +23,15 @@ std::int64_t HoldingSink::bytes_of(const core::SolveDescription& s) {
   return s.saved_steps() * (members * s.dim + 1) * static_cast<std::int64_t>(sizeof(double));
 }
 
+void HoldingSink::recycle(Held& held) {
+  if (held.rows.capacity() > 0 || held.times.capacity() > 0)
+    spare_.push_back(Spare{std::move(held.times), std::move(held.rows)});
+  held = Held{};
+}
+
 void HoldingSink::drop(Held& held) {
   held_bytes_ -= held.bytes;
-  held = Held{};
+  recycle(held);
 }
 
 void HoldingSink::begin(const core::SolveDescription& solve) {
@@ -46,8 +52,18 @@ void HoldingSink::begin(const core::SolveDescription& solve) {
   current_.bytes = bytes;
   steps_ = solve.saved_steps();
   row_values_ = solve.local_members * solve.dim;
+  const auto rows = static_cast<size_t>(steps_ * row_values_);
+  if (!spare_.empty()) {
+    // The spare buffer of the most rows (usually all of one size).
+    auto most = std::max_element(spare_.begin(), spare_.end(), [](const Spare& a, const Spare& b) {
+      return a.rows.capacity() < b.rows.capacity();
+    });
+    current_.times = std::move(most->times);
+    current_.rows = std::move(most->rows);
+    spare_.erase(most);
+  }
   current_.times.resize(static_cast<size_t>(steps_));
-  current_.rows.resize(static_cast<size_t>(steps_ * row_values_));
+  current_.rows.resize(rows);
   held_bytes_ += bytes;  // counted while it is written, too
   next_ = 0;
   open_ = true;
@@ -131,7 +147,7 @@ void HoldingSink::abandon() noexcept {
     return;
   }
   held_bytes_ -= current_.bytes;
-  current_ = Held{};
+  recycle(current_);
 }
 
 void HoldingSink::finish(const std::vector<std::pair<int, int>>& finals) {
@@ -149,6 +165,7 @@ void HoldingSink::finish(const std::vector<std::pair<int, int>>& finals) {
     }
   }
   held_.clear();
+  spare_.clear();
   held_bytes_ = 0;
 }
 

@@ -104,6 +104,7 @@ struct Hdf5TrajectorySink::State {
     std::int64_t first = 0, count = 0;
   };
   std::array<Block, 2> blocks;
+  std::array<std::atomic<bool>, 2> writing{};  // handed to the writer, not yet written
   int filling = 0;
 
   // The file (writer's side).
@@ -113,11 +114,25 @@ struct Hdf5TrajectorySink::State {
   std::uint64_t data_sum = 0, t_sum = 0;
   std::atomic<std::int64_t> writer_ns{0};  // time the writer spent on files
   int committed = 0;                       // files completed (renamed)
+  bool pending_commit = false;             // a deferred commit not yet waited for
 
   std::unique_ptr<Impl::Worker> worker;  // declared last: stopped first
 
   void rethrow_if_failed() {
     if (auto e = worker->error()) std::rethrow_exception(e);
+  }
+
+  // Waits for a deferred commit; throws its error (its temporary file removed).
+  void settle() {
+    if (!pending_commit) return;
+    worker->wait();
+    pending_commit = false;
+    if (auto e = worker->error()) {
+      worker->clear_error();
+      discard_file();
+      std::rethrow_exception(e);
+    }
+    ++committed;
   }
 
   RowSpan lent;  // the span next_rows() lent, until filled()
@@ -146,11 +161,22 @@ struct Hdf5TrajectorySink::State {
   }
 
   // Caller's thread: hand the filled block to the writer, start the other.
+  // Waits only when the other block is still being written (not for the
+  // file's creation: a small solve's rows overlap it).
   void hand_off() {
-    worker->wait();  // the other block is written: it may be refilled
+    if (writing[filling ^ 1].load()) worker->wait();  // it may be refilled once written
     rethrow_if_failed();
     const int index = filling;
-    worker->submit([this, index] { write_block(index); });
+    writing[index] = true;
+    worker->submit([this, index] {
+      try {
+        write_block(index);
+      } catch (...) {
+        writing[index] = false;
+        throw;
+      }
+      writing[index] = false;
+    });
     filling ^= 1;
     blocks[filling].first = next;
     blocks[filling].count = 0;
@@ -239,7 +265,13 @@ void Hdf5TrajectorySink::State::open_file() {
       // Which iterate the rows are: the last row is F(U_n^{k-1}), not run.h5's
       // corrected U_{n+1}^k (they differ by up to the tolerance).
       {"input_iteration", std::int64_t{solve.iteration} - 1},
-      {"holds", solve.iteration > 0
+      {"final_sweep", solve.final_sweep ? 1 : 0},
+      {"holds", solve.final_sweep
+                    ? std::string("F(U_n^K): the final sweep's fine solve of slice n = `slice` "
+                                  "from the converged boundary state U_n^K in run.h5 (K = "
+                                  "`iteration` - 1, the last parareal iteration): its first row "
+                                  "is that boundary, bit for bit")
+                : solve.iteration > 0
                     ? std::string("F(U_n^{k-1}): the fine solve of slice n = `slice` from the "
                                   "boundary state of parareal iteration k-1 (k = `iteration`); "
                                   "its last row is not U_{n+1}^k in run.h5, which adds the "
@@ -390,6 +422,7 @@ void Hdf5TrajectorySink::begin(const core::SolveDescription& solve) {
                            " is still open; commit() or abandon() the previous solve first");
   }
   validate(solve, s.shared);
+  s.settle();
   if (s.shared) {
     Impl::check_member_blocks(describe_hash(solve), solve.member_offset, solve.local_members,
                               static_cast<std::int64_t>(solve.saved_members.size()), s.check_comm,
@@ -397,6 +430,8 @@ void Hdf5TrajectorySink::begin(const core::SolveDescription& solve) {
   }
   s.worker->wait();
   s.worker->clear_error();
+  s.writing[0] = false;  // a block of a failed solve may have been skipped
+  s.writing[1] = false;
 
   s.solve = solve;
   s.final_path =
@@ -497,16 +532,32 @@ void Hdf5TrajectorySink::commit() {
   }
   if (s.blocks[static_cast<std::size_t>(s.filling)].count > 0) s.hand_off();
   s.worker->submit([&s] { s.close_file(); });
+  if (s.options.deferred_commit && !s.shared && s.worker->background()) {
+    s.open = false;
+    s.pending_commit = true;
+    return;
+  }
   s.worker->wait();
   s.rethrow_if_failed();
   s.open = false;
   ++s.committed;
 }
 
+void Hdf5TrajectorySink::flush() {
+  ScopedRegion region("pint::io::Hdf5TrajectorySink::flush");
+  state_->settle();
+}
+
 void Hdf5TrajectorySink::abandon() noexcept {
   ScopedRegion region("pint::io::Hdf5TrajectorySink::abandon");
   State& s = *state_;
-  if (!s.open) return;
+  if (!s.open) {
+    try {
+      s.settle();  // a deferred commit completes (its error has no caller left)
+    } catch (...) {
+    }
+    return;
+  }
   try {
     s.worker->wait();
     s.worker->submit([&s] { s.discard_file(); }, true);

@@ -144,7 +144,10 @@ TEST(TEST_CATEGORY, sink_abandon_leaves_no_file) {
     // The sink is usable again after abandon().
     sink.begin(s);
     sink.write(0, 10, tr.times.data(), tr.rows.data());
-    EXPECT_EQ(dir.list(), std::vector<std::string>{".fine-0000-000000-001000.h5.partial"});
+    // Never the final name while open (the writer creates the temporary in
+    // the background: it may not exist yet).
+    for (const auto& name : dir.list())
+      EXPECT_EQ(name, ".fine-0000-000000-001000.h5.partial");
   }  // destroyed with a solve open: abandoned
   EXPECT_EQ(dir.list(), std::vector<std::string>{});
 }
@@ -179,6 +182,46 @@ TEST(TEST_CATEGORY, sink_failure_in_the_writer_reaches_the_caller_and_leaves_no_
   stream(sink, s, tr);
   sink.commit();
   EXPECT_TRUE(same_bits(read_doubles(sink.path(), "data"), tr.rows));
+}
+
+TEST(TEST_CATEGORY, sink_deferred_commit_completes_at_flush_and_reports_its_failure) {
+  ScratchDir dir("deferred");
+  const SolveDescription s = make_solve(0, 0, 0, 1, 100, 1, 3);
+  const Trajectory tr = make_trajectory(s, 0, 3);
+  SinkOptions options = small_options();
+  options.deferred_commit = true;
+  std::atomic<bool> fail{false};
+  options.on_block_written = [&](std::int64_t rows) {
+    if (fail && rows == s.saved_steps()) throw std::runtime_error("injected failure at the end");
+  };
+  Hdf5TrajectorySink sink(dir.path(), options);
+  sink.begin(s);
+  stream(sink, s, tr);
+  sink.commit();  // returns before the close and rename
+  sink.flush();
+  EXPECT_EQ(dir.list(), std::vector<std::string>{"fine-0000-000000-001000.h5"});
+  EXPECT_EQ(sink.files_committed(), 1);
+  EXPECT_TRUE(same_bits(read_doubles(sink.path(), "data"), tr.rows));
+
+  // The last block fails after commit() returned: flush() throws, and neither
+  // the final name nor the temporary is left.
+  SolveDescription next = make_solve(1, 1, 1, 2, 100, 1, 3);
+  const Trajectory tn = make_trajectory(next, 0, 3);
+  fail = true;
+  sink.begin(next);
+  stream(sink, next, tn);
+  sink.commit();
+  EXPECT_THROW(sink.flush(), std::runtime_error);
+  EXPECT_EQ(dir.list(), std::vector<std::string>{"fine-0000-000000-001000.h5"});
+  EXPECT_EQ(sink.files_committed(), 1);
+  // The sink is usable again.
+  fail = false;
+  sink.begin(next);
+  stream(sink, next, tn);
+  sink.commit();
+  sink.flush();
+  EXPECT_EQ(sink.files_committed(), 2);
+  EXPECT_TRUE(same_bits(read_doubles(sink.path(), "data"), tn.rows));
 }
 
 TEST(TEST_CATEGORY, sink_refuses_misuse_with_messages) {

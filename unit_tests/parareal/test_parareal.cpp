@@ -192,7 +192,8 @@ TEST(TEST_CATEGORY, seed_tutorial_setting_converges_the_same_on_every_rank_count
   EXPECT_DOUBLE_EQ(res.model.schedule,
                    parareal::schedule(19, parareal::place(0, 19, world_size(), block),
                                       res.iterations, fine_cost, res.tau_g_ranks, res.messages));
-  EXPECT_DOUBLE_EQ(res.model.predicted, res.model.schedule + res.model.setup);
+  EXPECT_DOUBLE_EQ(res.model.predicted,
+                   res.model.schedule + res.model.setup + res.model.output_after);
   const auto ref = sequential(spec, t, opt.fine);
   double err = 0;
   for (size_t j = 0; j < ref.size(); ++j)

@@ -57,13 +57,17 @@ struct RunConfig {
   std::vector<std::int64_t> saved_members;
   int compression = 0;
   bool keep_iterations = false, sequential = false;
+  // After convergence, a final fine sweep from U^K into the per-slice files
+  // (--final-sweep): trajectories start at run.h5's boundaries.
+  bool final_sweep = false;
   int dim = 1;  // the system's components per member
   // Output size: --save-every or --save-members given (on the command line or
   // in the file), and --large-output: the run may write more than the limit.
   bool output_chosen = false, large_output = false;
   // Bytes of trajectories a rank may hold in memory until their slices are
-  // final (--memory-budget; 0: none, every solve streams to its file); -1: the
-  // default, a quarter of the node's memory shared by its ranks.
+  // final (--memory-budget; 0: none, every solve streams to its file); -1: not
+  // given: nothing held, each slice's final solve is solved again from its
+  // kept input after convergence (the same bits) and written then.
   std::int64_t memory_budget = -1;
   Invocation invocation;
 

@@ -127,6 +127,9 @@ inline std::shared_ptr<io::Hdf5TrajectorySink> make_sink(const RunConfig& cfg, M
   io::SinkOptions options;
   options.compression = cfg.compression;
   options.comm = size > 1 ? comm : MPI_COMM_SELF;
+  // A file's close and rename overlap the solves that follow; finish_output()
+  // waits for the last one (Hdf5TrajectorySink::flush()).
+  options.deferred_commit = true;
   return std::make_shared<io::Hdf5TrajectorySink>(cfg.output, options);
 }
 
@@ -211,11 +214,15 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   const bool saving = !cfg.saved_members.empty();  // --save-members none: no per-slice files
   const auto sink = saving ? make_sink(cfg, dec.member_comm()) : nullptr;
 
-  // Each slice's file written once: fine solves are held in memory (within the
-  // budget) until their slice is final, i.e. its input exact (iteration k > n
-  // for slice n counted from its window's first), or the run ends.
+  // Each slice's file written once. By default the solver hands the sink only
+  // the fine solves whose slice is final (input exact: iteration k > n for
+  // slice n counted from its window's first) and solves each other slice's
+  // final one again after convergence (the same bits): nothing held, nothing
+  // superseded. With --memory-budget the solves are held in memory (within the
+  // budget) until their slice is final or the run ends, instead.
   std::shared_ptr<io::HoldingSink> held;
-  if (sink && !cfg.keep_iterations) {
+  const bool hold = sink && !cfg.keep_iterations && cfg.memory_budget >= 0;
+  if (hold) {
     std::vector<int> window_first(static_cast<size_t>(cfg.slices), 0);
     for (int w = 0; w < dec.windows(); ++w) {
       for (int n = dec.window_slices(w).first; n < dec.window_slices(w).second; ++n)
@@ -242,6 +249,15 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   opt.save_every = cfg.save_every;
   opt.saved_members = cfg.saved_members;
   opt.system_name = cfg.system;
+  opt.sink_final_only = sink && !cfg.keep_iterations && !hold;
+  opt.final_sweep = cfg.final_sweep;
+  if (opt.final_sweep && sink) {
+    out.held_note = "with a final fine sweep from the converged boundaries";
+  } else if (opt.sink_final_only) {
+    out.held_note =
+        "nothing held in memory: slices not yet exact had their final fine solve solved again "
+        "after convergence";
+  }
   opt.placement = cfg.placement;
   if (rt.rank() == 0 && !cfg.invocation.quiet) {
     opt.progress = [windows = dec.windows()](const parareal::Progress& p) {
@@ -286,7 +302,12 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
     std::vector<std::pair<int, int>> finals;
     for (size_t i = 0; i < r.owned_slices.size(); ++i)
       finals.emplace_back(r.owned_slices[i], r.fine_iteration[i]);
-    out.finish_output = [held, finals] { held->finish(finals); };
+    out.finish_output = [held, finals, sink] {
+      held->finish(finals);
+      sink->flush();
+    };
+  } else if (sink) {
+    out.finish_output = [sink] { sink->flush(); };
   }
   if (sink) {
     out.writer_seconds = [sink] { return sink->writer_seconds(); };
@@ -334,11 +355,16 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
   MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_INT, MPI_MIN, rt.world());
   if (first > 0) core::assign_rows(boundaries.data() + first * row, ensemble.state);
   const double start = MPI_Wtime();
+  double loop_start = start;  // the slices' loop: its state made (slice_done(-1))
   const bool report = rt.rank() == 0 && !cfg.invocation.quiet;
   const auto slice_done = [&](int n) {
+    if (n < 0) {
+      loop_start = MPI_Wtime();
+      return;
+    }
     if (!report) return;
     const int slice = first + n;
-    const double elapsed = MPI_Wtime() - start;
+    const double elapsed = MPI_Wtime() - loop_start;
     const int done = slice + 1 - first;
     std::printf("slice %2d/%d: done, elapsed %.4f s, remaining %.3f s\n", slice + 1, N, elapsed,
                 elapsed / done * (N - slice - 1));
@@ -358,6 +384,7 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
   t.output = numbered ? numbered->seconds() : 0.0;
   t.fine = t.total - t.output;
   if (sink) {
+    out.finish_output = [sink] { sink->flush(); };
     out.writer_seconds = [sink] { return sink->writer_seconds(); };
     out.files_committed = [sink] { return sink->files_committed(); };
   }
@@ -481,8 +508,14 @@ int run_system(core::Runtime& rt, const RunConfig& cfg, const std::string& comma
     io::StitchOptions stitch;
     stitch.attributes = value_attributes(cfg);
     stitch.attributes.push_back(
-        {"holds", cfg.sequential
-                      ? std::string("the sequential fine run")
+        {"holds", cfg.sequential ? std::string("the sequential fine run")
+                  : cfg.final_sweep
+                      ? std::string("per slice n the final sweep's fine solve F(U_n^K) from "
+                                    "run.h5's converged boundary state U_n^K (K: the last "
+                                    "iteration; a slice exact before has the same solve from "
+                                    "an earlier iteration's file): each slice starts at its "
+                                    "boundary in run.h5 bit for bit; its end differs from the "
+                                    "next boundary U_{n+1}^K by up to the tolerance")
                       : std::string("per slice n the fine solve F(U_n^{k-1}) of its final "
                                     "file (k: that file's `iteration`), the trajectory from "
                                     "the boundary states of the iteration before the last; "

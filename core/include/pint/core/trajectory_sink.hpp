@@ -29,6 +29,9 @@ struct SolveDescription {
   std::int64_t member_offset = 0;
   std::int64_t local_members = 0;
   std::int64_t ensemble_size = 0;  // M, the whole ensemble
+  // Whether the solve is a final sweep's: F(U_n^K) from the converged
+  // boundary of iteration K = iteration - 1 (its file says so).
+  bool final_sweep = false;
 
   // Number of saved time points: 0, m, 2m, ... and n (always).
   std::int64_t saved_steps() const {

@@ -70,6 +70,15 @@ class HoldingSink final : public core::TrajectorySink {
   };
   static std::int64_t bytes_of(const core::SolveDescription& solve);
   void drop(Held& held);
+  void recycle(Held& held);
+
+  // Buffers of dropped solves, reused by the next held ones: a fresh buffer
+  // costs a page fault and a zero fill per page, more than the fine solve
+  // itself for small ensembles. At most as many as were ever held at once.
+  struct Spare {
+    std::vector<double> times, rows;
+  };
+  std::vector<Spare> spare_;
 
   core::TrajectorySink& files_;
   HoldOptions options_;

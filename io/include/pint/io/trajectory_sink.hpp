@@ -66,6 +66,12 @@ struct SinkOptions {
   // writes on the caller's thread when MPI was initialised below
   // MPI_THREAD_MULTIPLE (MPI-IO on a second thread would be unsafe).
   bool background = true;
+  // true: commit() hands the file's close and rename to the writer thread and
+  // returns at once (overlapping them with the caller's next work); the file
+  // has its final name once the next begin(), flush() or the destructor has
+  // waited for it, and an error of that commit is thrown by the next begin()
+  // or flush(). Files shared by several ranks always commit at once.
+  bool deferred_commit = false;
   // Called after each buffer of rows is handed to HDF5, on the thread that
   // wrote it, with the number of saved rows now in the file. An exception it
   // throws fails the solve as an I/O error would (write() or commit() rethrows
@@ -88,6 +94,9 @@ class Hdf5TrajectorySink final : public core::TrajectorySink {
              const double* rows) override;
   void commit() override;
   void abandon() noexcept override;
+  // Waits for a deferred commit (SinkOptions::deferred_commit) and throws its
+  // error, if any; afterwards every committed file has its final name.
+  void flush();
 
   // Zero-copy streaming, for producers that compute rows in place (write()
   // copies): next_rows() lends the sink's buffer space for the next saved

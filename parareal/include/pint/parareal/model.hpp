@@ -36,7 +36,10 @@ struct ModelPrediction {
   double output = 0;          // of `schedule`: seconds of the trajectory sink on its critical path
                               // (each fine solve charged its rank's measured mean time in the sink
                               // beside tau_F; the schedule without them is shorter by this)
-  double predicted = 0;       // schedule + setup: what a run is compared with
+  double output_after = 0;    // measured, not predicted: the slowest rank's fine solves after
+                              // the windows for their files (Options::sink_final_only,
+                              // Options::final_sweep)
+  double predicted = 0;       // schedule + setup + output_after: what a run is compared with
   double speedup_pipelined = 0;
   double speedup_bound = 0;  // N / K
 };

@@ -44,6 +44,7 @@
 #include <Kokkos_Core.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -88,6 +89,20 @@ struct Options {
   std::int64_t save_every = 1;
   std::vector<std::int64_t> saved_members;
   std::string system_name;
+  // Which fine solves the sink gets while the iterations run. false: every
+  // one (the sink decides what to keep). true: only the final ones, whose
+  // input is exact (iteration k > n - first for slice n of a window starting
+  // at `first`); after each window the rank solves again, into the sink, each
+  // other slice's final fine solve F(U_n^{k-1}) from its input (kept: two
+  // states per slice), which gives the same bits. The sink then gets each
+  // slice's final solve once and no other.
+  bool sink_final_only = false;
+  // A final fine sweep after each window: F(U_n^K) from the boundaries of its
+  // last iteration K, into the sink as iteration K + 1 (SolveDescription::
+  // final_sweep), so each slice's trajectory starts at U_n^K bit for bit. A
+  // slice whose final solve's input was exact already has it (and the sink
+  // got it): not solved again.
+  bool final_sweep = false;
   // Called on every rank after each decided iteration (rank 0 prints it).
   std::function<void(const Progress&)> progress;
   // Resuming: asked before each fine solve F(U_n^{k-1}) whether its result is
@@ -122,6 +137,13 @@ struct Timings {
   // part of total, none of the algorithm's phases.
   double setup = 0;
   int fine_solves = 0, coarse_solves = 0, fine_cancelled = 0, fine_stored = 0;
+  // Fine solves after the windows for their output (Options::sink_final_only,
+  // Options::final_sweep), booked as output (kernel and sink), and those of
+  // them read back when resuming.
+  int output_solves = 0, output_stored = 0;
+  // Of `output`: the seconds of those solves after the windows (the rest of
+  // `output` is spent during the fine solves, on the schedule's path).
+  double output_after = 0;
 };
 
 struct WindowResult {
@@ -170,16 +192,17 @@ inline void finish(Result& result, const Decomposition& dec, double fine_time,
   // the coarse solve.
   const double solves = tm.fine_solves;
   const double mine[3] = {solves > 0 ? fine_time / solves : 0.0,
-                          solves > 0 ? tm.output / solves : 0.0,
+                          solves > 0 ? (tm.output - tm.output_after) / solves : 0.0,
                           tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0};
-  double costs[3] = {mine[0], mine[2], tm.setup};
+  double costs[4] = {mine[0], mine[2], tm.setup, tm.output_after};
   const auto P = static_cast<size_t>(dec.p_time());
   std::vector<double> per_rank(3 * P, 0.0);
   std::copy(mine, mine + 3, per_rank.begin() + 3 * static_cast<std::ptrdiff_t>(dec.time_rank()));
-  MPI_Allreduce(MPI_IN_PLACE, costs, 3, MPI_DOUBLE, MPI_MAX, dec.world());
+  MPI_Allreduce(MPI_IN_PLACE, costs, 4, MPI_DOUBLE, MPI_MAX, dec.world());
   MPI_Allreduce(MPI_IN_PLACE, per_rank.data(), static_cast<int>(3 * P), MPI_DOUBLE, MPI_MAX,
                 dec.world());
   result.model.setup = costs[2];
+  result.model.output_after = costs[3];
   result.tau_f = costs[0];
   result.tau_g = costs[1];
   result.tau_f_ranks.assign(P, result.tau_f);
@@ -217,7 +240,7 @@ inline void finish(Result& result, const Decomposition& dec, double fine_time,
     result.model.output += wr.model.output;
     result.model.boundary_messages += wr.model.boundary_messages;
   }
-  result.model.predicted = result.model.schedule + result.model.setup;
+  result.model.predicted = result.model.schedule + result.model.setup + result.model.output_after;
   result.model.speedup_pipelined =
       result.model.pipelined > 0 ? result.model.sequential / result.model.pipelined : 0;
   result.model.speedup_bound =
@@ -306,9 +329,23 @@ class FineSolves {
     if (opt.stored_fine) stored_state_.resize(static_cast<size_t>(ensemble.size()) * System::dim);
   }
 
-  // Iteration k's fine solves of the slices in `store` whose input changed.
-  // Returns false when `between` cancelled one.
-  bool run(int k, SliceStore<MemorySpace>& store, const std::function<bool()>& between) {
+  // Room for the inputs kept for the output pass (Options::sink_final_only
+  // without a final sweep): two states per slice of the largest window, made
+  // (and touched) here, before the timed solves.
+  void reserve(int capacity) {
+    if (!opt_.sink || !opt_.sink_final_only || opt_.final_sweep) return;
+    kept_.resize(static_cast<size_t>(capacity));
+    for (auto& slot : kept_) {
+      for (auto& k : slot)
+        k = {-1, View("pint::parareal::kept_input", static_cast<size_t>(ensemble_.size()),
+                      System::dim)};
+    }
+  }
+
+  // Iteration k's fine solves of the slices in `store` whose input changed
+  // (the window starts at slice `first`). Returns false when `between`
+  // cancelled one.
+  bool run(int k, int first, SliceStore<MemorySpace>& store, const std::function<bool()>& between) {
     if (shared_files_) {  // the ranks sharing the slices' files solve the same slices
       auto& changed = store.changed_flags();
       MPI_Allreduce(MPI_IN_PLACE, changed.data(), store.slices(), MPI_CHAR, MPI_LOR,
@@ -317,6 +354,18 @@ class FineSolves {
     for (int i = 0; i < store.slices(); ++i) {
       if (!store.changed(i)) continue;
       const int n = store.slice(i);
+      const bool streams = opt_.sink && (!opt_.sink_final_only || k - 1 >= n - first);
+      double kept_time = 0;
+      if (!streams && !kept_.empty()) {  // its output is made after the window, from this input
+        const double t = MPI_Wtime();
+        auto& slot = kept_[static_cast<size_t>(i)];
+        auto& older = slot[0].first <= slot[1].first ? slot[0] : slot[1];
+        older.first = k;
+        Kokkos::deep_copy(exec_, older.second, store.input(i));
+        exec_.fence();
+        kept_time = MPI_Wtime() - t;
+        tm_.output += kept_time;
+      }
       if (opt_.stored_fine && stored(k, n, store.fine(i))) {
         ++tm_.fine_stored;
         store.set_fine(i, k);
@@ -324,7 +373,7 @@ class FineSolves {
       }
       const double t = MPI_Wtime(), out = paced_ ? paced_->output_seconds() : 0.0;
       Kokkos::deep_copy(exec_, store.fine(i), store.input(i));
-      const bool done = solve(k, n, store.fine(i), between);
+      const bool done = solve(k, n, store.fine(i), between, streams);
       const double output = paced_ ? paced_->output_seconds() - out : 0.0;
       const double dt = MPI_Wtime() - t - output;  // the kernel's time: tau_F
       tm_.fine += dt;
@@ -342,6 +391,50 @@ class FineSolves {
 
   // Seconds of the fine solves that completed.
   double completed_time() const { return completed_time_; }
+
+  // After a window whose last iteration is K (its first slice `first`): the
+  // output of each owned slice that the sink has not got yet, solved again
+  // into it. final_iteration[i]: the iteration of slice i's final fine solve;
+  // a final sweep's solve, F(U_n^K), becomes iteration K + 1 there. A slice
+  // whose final solve had an exact input was streamed as it ran: with a final
+  // sweep too, since U_n^K is that input. Collective over the ranks sharing
+  // files, like every solve into the sink.
+  void output_pass(int K, int first, const SliceStore<MemorySpace>& store, int* final_iteration) {
+    if (!opt_.sink || K < 1 || !(opt_.sink_final_only || opt_.final_sweep)) return;
+    ScopedRegion region("pint::parareal::output_pass");
+    const std::function<bool()> never = [] { return false; };
+    for (int i = 0; i < store.slices(); ++i) {
+      const int n = store.slice(i), j = final_iteration[i];
+      if (j < 1 || j - 1 >= n - first) continue;  // streamed when solved
+      int k = j;
+      View from = store.input(i);  // U_n^K
+      if (opt_.final_sweep) {
+        k = K + 1;
+      } else {
+        const auto& slot = kept_[static_cast<size_t>(i)];
+        const int s = slot[0].first == j ? 0 : slot[1].first == j ? 1 : -1;
+        if (s < 0) {
+          throw std::logic_error("pint::parareal: the input of slice " + std::to_string(n) +
+                                 "'s fine solve of iteration " + std::to_string(j) +
+                                 " was not kept; please report this bug");
+        }
+        from = slot[static_cast<size_t>(s)].second;
+      }
+      const double t = MPI_Wtime();
+      if (opt_.stored_fine && stored(k, n, store.fine(i))) {
+        ++tm_.output_stored;  // resuming: its file is complete
+      } else {
+        Kokkos::deep_copy(exec_, store.fine(i), from);
+        sweeping_ = opt_.final_sweep;
+        solve(k, n, store.fine(i), never, true);
+        sweeping_ = false;
+        ++tm_.output_solves;
+      }
+      tm_.output += MPI_Wtime() - t;
+      tm_.output_after += MPI_Wtime() - t;
+      final_iteration[i] = k;
+    }
+  }
 
   // What a fine solve of slice n without output costs, estimated as the solver
   // runs it: the copy of `input` into `state`, then one of its spans (of the
@@ -383,10 +476,11 @@ class FineSolves {
     return true;
   }
 
-  bool solve(int k, int n, const View& state, const std::function<bool()>& between) {
+  // F(state) of slice n in iteration k, into the sink when `streams`.
+  bool solve(int k, int n, const View& state, const std::function<bool()>& between, bool streams) {
     const double t0 = times_[static_cast<size_t>(n)], t1 = times_[static_cast<size_t>(n) + 1];
     const std::int64_t steps = opt_.fine.steps_for(t0, t1);
-    if (!opt_.sink) {
+    if (!streams) {
       // In spans, `between` before each: kernels::advance from step `first`
       // gives the bits of one propagation over all steps.
       ScopedRegion region("pint::parareal::fine_solve");
@@ -412,6 +506,7 @@ class FineSolves {
     d.t1 = t1;
     d.h = opt_.fine.h > 0 ? opt_.fine.h : (t1 - t0) / static_cast<double>(steps);
     d.n = steps;
+    d.final_sweep = sweeping_;
     return kernels::propagate<System, Mapping>(exec_, opt_.fine.method, ensemble_.params, state, t0,
                                                t1, steps, &save_, &between);
   }
@@ -427,6 +522,9 @@ class FineSolves {
   kernels::SaveRequest<MemorySpace> save_;
   std::vector<double> stored_state_;
   double completed_time_ = 0;
+  // Per slice, the inputs of its two latest fine solves not streamed: (iteration, state).
+  std::vector<std::array<std::pair<int, View>, 2>> kept_;
+  bool sweeping_ = false;  // solving a final sweep's slice
 };
 
 struct Sweep {
@@ -615,6 +713,7 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
   }
   result.end_states.reserve(static_cast<size_t>(owned) * static_cast<size_t>(M) * System::dim);
   SliceStore<MemorySpace> store(capacity, M, System::dim);
+  fine.reserve(capacity);
   BoundaryLink<MemorySpace> link(dec.time_comm(), receives, sends, M, System::dim, N, opt.transfer);
   tm.setup = MPI_Wtime() - start;
 
@@ -656,8 +755,8 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
     for (int k = 1; k <= kmax; ++k) {
       if (k >= 2 && (wait_now ? decisions.wait(k - 1) : decisions.test())) break;
       // (1) F(U_n^{k-1}) of the slices whose input changed.
-      if (!fine.run(k, store, between)) break;     // cancelled: decision k-1 said converged
-      if (k >= 2 && decisions.wait(k - 1)) break;  // the invariant
+      if (!fine.run(k, wp.first, store, between)) break;  // cancelled: decision k-1 said converged
+      if (k >= 2 && decisions.wait(k - 1)) break;         // the invariant
       fine_iteration_at[k] = store.fine_iterations();
       // (2) U_{n+1}^k = F(U_n^{k-1}) + (G(U_n^k) - G(U_n^{k-1})), slice by slice,
       // with U^k received from and sent to the ranks owning the neighbours.
@@ -673,6 +772,12 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
     tm.waiting += decisions.waiting();
     const double t = MPI_Wtime();
     result.windows.push_back(Impl::window_result(result, store, decisions, fine_iteration_at));
+    tm.setup += MPI_Wtime() - t;
+    // The output of the slices the sink has not got yet (booked as output).
+    fine.output_pass(result.windows.back().iterations, wp.first, store,
+                     result.fine_iteration.data() + result.fine_iteration.size() -
+                         static_cast<size_t>(store.slices()));
+    const double t_next = MPI_Wtime();
 
     // The next window starts from this window's end state (on its last slice's owner).
     if (w + 1 < dec.windows()) {
@@ -682,7 +787,7 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
                 dec.time_comm());
       Kokkos::deep_copy(y0, host);
     }
-    tm.setup += MPI_Wtime() - t;
+    tm.setup += MPI_Wtime() - t_next;
   }
   // Every rank has withdrawn its last receives before any rank sends again
   // (a later solve on this communicator reuses the tags).
@@ -697,7 +802,9 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
 // The fine propagator alone, slice after slice: the sequential reference.
 // Returns the state at every boundary T_1..T_N (N x members x dim, row-major).
 // Runs on one rank's members; no communication. `slice_done`, when given, is
-// called after each slice n (0-based, in `times`) is complete.
+// called after each slice n (0-based, in `times`) is complete, and with n = -1
+// once the state is made and touched, before the first slice (so per-slice
+// times measured from it hold the slices' work alone).
 template <class System, class Mapping = kernels::NaturalMapping, class ExecSpace, class MemorySpace>
 std::vector<double> solve_sequential(const ExecSpace& exec,
                                      const core::EnsembleBlock<MemorySpace>& ensemble,
@@ -712,6 +819,8 @@ std::vector<double> solve_sequential(const ExecSpace& exec,
   std::vector<double> out;
   if (!times.empty())
     out.reserve((times.size() - 1) * static_cast<size_t>(ensemble.size()) * System::dim);
+  exec.fence();
+  if (slice_done) slice_done(-1);
   for (size_t n = 0; n + 1 < times.size(); ++n) {
     const std::int64_t steps = fine.steps_for(times[n], times[n + 1]);
     if (sink && save_template) {
