@@ -440,11 +440,12 @@ RunConfig resolve(const RawConfig& raw, const Invocation& invocation) {
   c.output_chosen = r.given("save-every") || r.given("save-members");
   c.large_output = r.flag("large-output");
   if (r.given("memory-budget")) {
-    c.memory_budget = parse_bytes(r.text("memory-budget"));
-    if (c.memory_budget < 0) {
+    c.memory_budget = r.text("memory-budget") == "none" ? RunConfig::memory_none
+                                                        : parse_bytes(r.text("memory-budget"));
+    if (c.memory_budget < 0 && c.memory_budget != RunConfig::memory_none) {
       throw UsageError(r.label("memory-budget"),
                        "expected bytes, optionally with a suffix k, M, G or T (binary "
-                       "multiples: 512M, 2G), got '" +
+                       "multiples: 512M, 2G), or none, got '" +
                            r.text("memory-budget") + "'");
     }
   }

@@ -66,8 +66,10 @@ struct RunConfig {
   bool output_chosen = false, large_output = false;
   // Bytes of trajectories a rank may hold in memory until their slices are
   // final (--memory-budget; 0: none, every solve streams to its file); -1: not
-  // given: nothing held, each slice's final solve is solved again from its
-  // kept input after convergence (the same bits) and written then.
+  // given: a quarter of the node's memory shared by its ranks; memory_none
+  // (--memory-budget none): nothing held, each slice's final solve is solved
+  // again from its kept input after convergence (the same bits) and written then.
+  static constexpr std::int64_t memory_none = -2;
   std::int64_t memory_budget = -1;
   Invocation invocation;
 

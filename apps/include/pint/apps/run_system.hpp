@@ -214,14 +214,14 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   const bool saving = !cfg.saved_members.empty();  // --save-members none: no per-slice files
   const auto sink = saving ? make_sink(cfg, dec.member_comm()) : nullptr;
 
-  // Each slice's file written once. By default the solver hands the sink only
-  // the fine solves whose slice is final (input exact: iteration k > n for
-  // slice n counted from its window's first) and solves each other slice's
-  // final one again after convergence (the same bits): nothing held, nothing
-  // superseded. With --memory-budget the solves are held in memory (within the
-  // budget) until their slice is final or the run ends, instead.
+  // Each slice's file written once. By default the solves are held in memory
+  // (within the budget) until their slice is final or the run ends. With
+  // --memory-budget none the solver hands the sink only the fine solves whose
+  // slice is final (input exact: iteration k > n for slice n counted from its
+  // window's first) and solves each other slice's final one again after
+  // convergence (the same bits): nothing held, nothing superseded.
   std::shared_ptr<io::HoldingSink> held;
-  const bool hold = sink && !cfg.keep_iterations && cfg.memory_budget >= 0;
+  const bool hold = sink && !cfg.keep_iterations && cfg.memory_budget != RunConfig::memory_none;
   if (hold) {
     std::vector<int> window_first(static_cast<size_t>(cfg.slices), 0);
     for (int w = 0; w < dec.windows(); ++w) {
