@@ -27,14 +27,10 @@ PROBLEM = ["--param", "zeta=linspace:0.1:0.9", "--fine", "rk4",
 
 
 def main():
-    args = pint_cli.arguments(
-        lambda ap: ap.add_argument("--members", type=int, default=200000,
-                                   help="ensemble size (smaller for sanitized builds)"))
+    args = pint_cli.arguments_with_members()
     problem = ["--members", str(args.members)] + PROBLEM
     failures = pint_cli.Failures()
-    ref = os.path.join(args.scratch, "reference")
-    res = os.path.join(args.scratch, "resumed")
-    pint_cli.run(args, ["run", "--output", ref, "--quiet"] + problem)
+    ref, res = pint_cli.reference_run(args, problem)
 
     proc = subprocess.Popen(pint_cli.command(args, ["run", "--output", res] + problem),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -40,9 +40,7 @@ def fine_files(out):
 
 
 def main():
-    args = pint_cli.arguments(
-        lambda ap: ap.add_argument("--members", type=int, default=200000,
-                                   help="ensemble size (smaller for sanitized builds)"))
+    args = pint_cli.arguments_with_members()
     problem = ["--members", str(args.members)] + PROBLEM
     failures = pint_cli.Failures()
     first = os.path.join(args.scratch, "first")

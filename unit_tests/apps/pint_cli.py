@@ -30,6 +30,21 @@ def arguments(extra=None):
     return args
 
 
+def arguments_with_members(default=200000):
+    """arguments() and --members, the ensemble size (smaller for sanitized builds)."""
+    return arguments(lambda ap: ap.add_argument(
+        "--members", type=int, default=default,
+        help="ensemble size (smaller for sanitized builds)"))
+
+
+def reference_run(args, problem):
+    """Runs `problem` uninterrupted into scratch/reference; returns it and
+    scratch/resumed, the folder of the run to interrupt and resume."""
+    ref = os.path.join(args.scratch, "reference")
+    run(args, ["run", "--output", ref, "--quiet"] + problem)
+    return ref, os.path.join(args.scratch, "resumed")
+
+
 def mounts_under(path):
     """Mount points at or under `path`, deepest first."""
     path = os.path.realpath(path)
