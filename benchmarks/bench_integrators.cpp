@@ -141,16 +141,22 @@ std::int64_t steps_for_work(std::int64_t members, int flops_per_step) {
                                    (static_cast<double>(members) * std::max(flops_per_step, 40))));
 }
 
-// Members of the method M advanced by the threads of Space (Kokkos::Serial: one
-// thread; the default space: all of its threads).
-template <class M, class Space>
-void BM_oscillator(benchmark::State& state) {
-  const std::int64_t members = state.range(0);
+// The benchmarks' ensemble: oscillators with spread frequencies and damping.
+core::EnsembleSpec oscillator_spec(std::int64_t members) {
   core::EnsembleSpec spec;
   spec.members = members;
   spec.seed = 1;
   spec.params = {core::Distribution::uniform(0.9, 1.1), core::Distribution::uniform(0.1, 0.5)};
   spec.initial = {core::Distribution::constant(1.0), core::Distribution::constant(0.0)};
+  return spec;
+}
+
+// Members of the method M advanced by the threads of Space (Kokkos::Serial: one
+// thread; the default space: all of its threads).
+template <class M, class Space>
+void BM_oscillator(benchmark::State& state) {
+  const std::int64_t members = state.range(0);
+  const core::EnsembleSpec spec = oscillator_spec(members);
   auto ens = core::make_ensemble<core::Oscillator, typename Space::memory_space>(spec, 0, members);
   constexpr int flops = M::template flops<core::Oscillator>();
   const std::int64_t steps = steps_for_work<Space>(members, flops);
@@ -195,11 +201,7 @@ template <class M, class All>
 void BM_threads(benchmark::State& state) {
   using One = Kokkos::Serial;
   const std::int64_t members = state.range(0);
-  core::EnsembleSpec spec;
-  spec.members = members;
-  spec.seed = 1;
-  spec.params = {core::Distribution::uniform(0.9, 1.1), core::Distribution::uniform(0.1, 0.5)};
-  spec.initial = {core::Distribution::constant(1.0), core::Distribution::constant(0.0)};
+  const core::EnsembleSpec spec = oscillator_spec(members);
   // Each side its own ensemble (the same members), so that neither reads lines
   // the other side's threads last wrote.
   auto ens1 = core::make_ensemble<core::Oscillator, Kokkos::HostSpace>(spec, 0, members);
