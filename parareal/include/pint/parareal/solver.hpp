@@ -188,31 +188,36 @@ namespace Impl {
 inline void finish(Result& result, const Decomposition& dec, double fine_time,
                    const MessageCosts& messages, const Placement& requested) {
   const Timings& tm = result.timings;
-  // This rank's means per solve: the fine kernel, the sink during a fine solve,
-  // the coarse solve.
-  const double solves = tm.fine_solves;
-  const double mine[3] = {solves > 0 ? fine_time / solves : 0.0,
-                          solves > 0 ? (tm.output - tm.output_after) / solves : 0.0,
-                          tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0};
-  double costs[4] = {mine[0], mine[2], tm.setup, tm.output_after};
+  // One all-reduce (MAX) of each time rank's means per solve (the fine kernel,
+  // the sink during a fine solve, the coarse solve; its slowest member block's)
+  // and of the set-up and the solves after the windows (the slowest rank's).
   const auto P = static_cast<size_t>(dec.p_time());
-  std::vector<double> per_rank(3 * P, 0.0);
-  std::copy(mine, mine + 3, per_rank.begin() + 3 * static_cast<std::ptrdiff_t>(dec.time_rank()));
-  MPI_Allreduce(MPI_IN_PLACE, costs, 4, MPI_DOUBLE, MPI_MAX, dec.world());
-  MPI_Allreduce(MPI_IN_PLACE, per_rank.data(), static_cast<int>(3 * P), MPI_DOUBLE, MPI_MAX,
+  std::vector<double> costs(3 * P + 2, 0.0);
+  const double solves = tm.fine_solves;
+  double* mine = costs.data() + 3 * static_cast<size_t>(dec.time_rank());
+  mine[0] = solves > 0 ? fine_time / solves : 0.0;
+  mine[1] = solves > 0 ? (tm.output - tm.output_after) / solves : 0.0;
+  mine[2] = tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0;
+  costs[3 * P] = tm.setup;
+  costs[3 * P + 1] = tm.output_after;
+  MPI_Allreduce(MPI_IN_PLACE, costs.data(), static_cast<int>(costs.size()), MPI_DOUBLE, MPI_MAX,
                 dec.world());
-  result.model.setup = costs[2];
-  result.model.output_after = costs[3];
-  result.tau_f = costs[0];
-  result.tau_g = costs[1];
+  result.model.setup = costs[3 * P];
+  result.model.output_after = costs[3 * P + 1];
+  result.tau_f = result.tau_g = 0;
+  for (size_t p = 0; p < P; ++p) {
+    result.tau_f = std::max(result.tau_f, costs[3 * p]);
+    result.tau_g = std::max(result.tau_g, costs[3 * p + 2]);
+  }
+  // A rank that solved none is given the slowest rank's means.
   result.tau_f_ranks.assign(P, result.tau_f);
   result.sink_ranks.assign(P, 0.0);
   result.tau_g_ranks.assign(P, result.tau_g);
   std::vector<double> fine_ranks(P);  // what a fine solve costs each rank: kernel and sink
   for (size_t p = 0; p < P; ++p) {
-    if (per_rank[3 * p] > 0) result.tau_f_ranks[p] = per_rank[3 * p];
-    result.sink_ranks[p] = per_rank[3 * p + 1];
-    if (per_rank[3 * p + 2] > 0) result.tau_g_ranks[p] = per_rank[3 * p + 2];
+    if (costs[3 * p] > 0) result.tau_f_ranks[p] = costs[3 * p];
+    result.sink_ranks[p] = costs[3 * p + 1];
+    if (costs[3 * p + 2] > 0) result.tau_g_ranks[p] = costs[3 * p + 2];
     fine_ranks[p] = result.tau_f_ranks[p] + result.sink_ranks[p];
   }
   result.messages = messages;
