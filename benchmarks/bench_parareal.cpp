@@ -244,6 +244,8 @@ int main(int argc, char** argv) {
   std::printf("    making the states     %.4f s (measured)\n", r.model.setup);
   std::printf("    of it messages        %.4f s (one boundary message %.2e s, a decision %.2e s)\n",
               r.model.messages, r.messages.boundary, r.messages.decision);
+  std::printf("    of it between phases  %.4f s (bookkeeping between solves, measured per rank)\n",
+              r.model.other);
   std::printf("  model pipelined form    %.4f s   measured / model = %.3f\n", r.model.pipelined,
               measured / r.model.pipelined);
   std::printf("  model synchronous       %.4f s\n", r.model.synchronous);
@@ -263,6 +265,8 @@ int main(int argc, char** argv) {
   j["tau_f_ranks"] = r.tau_f_ranks;
   j["tau_g_ranks"] = r.tau_g_ranks;
   j["sink_ranks"] = r.sink_ranks;
+  j["sink_final_ranks"] = r.sink_final_ranks;
+  j["other_ranks"] = r.other_ranks;
   j["parareal_seconds"] = measured;
   j["parareal_seconds_all"] = runs;
   j["tau_f_all"] = tau_f_all;
@@ -276,6 +280,7 @@ int main(int argc, char** argv) {
   j["boundary_message_seconds"] = r.messages.boundary;
   j["decision_seconds"] = r.messages.decision;
   j["model_setup_seconds"] = r.model.setup;
+  j["model_other_seconds"] = r.model.other;
   j["model_seconds"] = r.model.predicted;
   j["measured_over_model"] = measured / r.model.predicted;
   j["model_synchronous_seconds"] = r.model.synchronous;

@@ -186,12 +186,27 @@ TEST(TEST_CATEGORY, seed_tutorial_setting_converges_the_same_on_every_rank_count
   EXPECT_EQ(*std::max_element(res.tau_g_ranks.begin(), res.tau_g_ranks.end()), res.tau_g);
   EXPECT_GT(*std::min_element(res.tau_f_ranks.begin(), res.tau_f_ranks.end()), 0.0);
   ASSERT_EQ(res.sink_ranks.size(), static_cast<size_t>(world_size()));
-  std::vector<double> fine_cost(res.tau_f_ranks);
-  for (size_t p = 0; p < fine_cost.size(); ++p)
-    fine_cost[p] += res.sink_ranks[p];
+  ASSERT_EQ(res.sink_final_ranks.size(), static_cast<size_t>(world_size()));
+  ASSERT_EQ(res.other_ranks.size(), static_cast<size_t>(world_size()));
+  // Every second of a rank's solve is in one of its phases or in `other`.
+  const auto& tm = res.timings;
+  EXPECT_GE(tm.other, 0.0);
+  EXPECT_NEAR(tm.setup + tm.coarse + tm.fine + tm.output + tm.waiting + tm.communication + tm.other,
+              tm.total, 1e-9 * tm.total + 1e-12);
+  // One fine solve per iteration has an exact input (slice k - 1 in iteration k).
+  int finals = tm.final_solves;
+  MPI_Allreduce(MPI_IN_PLACE, &finals, 1, MPI_INT, MPI_SUM, world());
+  EXPECT_EQ(finals, res.iterations);
+  parareal::RankCosts costs;  // what the solver's model replays
+  for (size_t p = 0; p < res.tau_f_ranks.size(); ++p) {
+    EXPECT_GE(res.other_ranks[p], 0.0);
+    costs.fine.push_back(res.tau_f_ranks[p] + res.sink_ranks[p]);
+    costs.fine_final.push_back(res.tau_f_ranks[p] + res.sink_final_ranks[p]);
+    costs.coarse.push_back(res.tau_g_ranks[p] + res.other_ranks[p]);
+  }
   EXPECT_DOUBLE_EQ(res.model.schedule,
                    parareal::schedule(19, parareal::place(0, 19, world_size(), block),
-                                      res.iterations, fine_cost, res.tau_g_ranks, res.messages));
+                                      res.iterations, costs, res.messages));
   EXPECT_DOUBLE_EQ(res.model.predicted,
                    res.model.schedule + res.model.setup + res.model.output_after);
   const auto ref = sequential(spec, t, opt.fine);
@@ -440,6 +455,19 @@ TEST(TEST_CATEGORY, the_schedule_replays_the_solver) {
       << "equal costs per rank are the scalar form";
   EXPECT_THROW(parareal::schedule(2, two, 1, std::vector<double>{f}, g2, {}),
                std::invalid_argument);
+  // The fine solve whose input is exact (slice k - 1 in iteration k: it goes
+  // to its file) at its own cost. One rank, 5 slices, 3 iterations, free
+  // messages: sweep 0, then per iteration k the solves of slices k..4 at 1.0,
+  // that of slice k - 1 at 10.0, and a sweep of 5 x 0.1.
+  const auto one_rank = parareal::block_placement(0, 5, 1);
+  EXPECT_NEAR(parareal::schedule(5, one_rank, 3, parareal::RankCosts{{1.0}, {10.0}, {0.1}}, {}),
+              0.5 + 3 * (10.0 + 0.5) + (4 + 3 + 2) * 1.0, 1e-12);
+  EXPECT_DOUBLE_EQ(parareal::schedule(5, one_rank, 3, parareal::RankCosts{{1.0}, {}, {0.1}}, {}),
+                   parareal::schedule(5, one_rank, 3, 1.0, 0.1, {}))
+      << "without a cost of its own the final solve costs what the others do";
+  EXPECT_THROW(
+      parareal::schedule(5, one_rank, 3, parareal::RankCosts{{1.0}, {1.0, 2.0}, {0.1}}, {}),
+      std::invalid_argument);
   // Blocks as the solver places them.
   EXPECT_EQ(parareal::block_placement(0, 7, 3),
             (std::vector<std::vector<int>>{{0, 1, 2}, {3, 4}, {5, 6}}));

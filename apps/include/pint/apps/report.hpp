@@ -25,7 +25,7 @@ struct Outcome {
   double setup = 0, output = 0;  // seconds: ensemble and sink set-up; files after the solve
   double tau_f = 0, tau_g = 0;
   // Each time rank's means (parareal): fine kernel, coarse, sink per fine solve.
-  std::vector<double> tau_f_ranks, tau_g_ranks, sink_ranks;
+  std::vector<double> tau_f_ranks, tau_g_ranks, sink_ranks, sink_final_ranks, other_ranks;
   parareal::ModelPrediction model;
   parareal::MessageCosts messages;  // a boundary message and a decision (parareal)
   parareal::Advice advice;          // the model's alternatives on the same ranks (parareal)

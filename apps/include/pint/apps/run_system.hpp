@@ -286,6 +286,8 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   out.tau_f_ranks = r.tau_f_ranks;
   out.tau_g_ranks = r.tau_g_ranks;
   out.sink_ranks = r.sink_ranks;
+  out.sink_final_ranks = r.sink_final_ranks;
+  out.other_ranks = r.other_ranks;
   out.model = r.model;
   out.messages = r.messages;
   out.advice = r.advice;

@@ -36,6 +36,9 @@ struct ModelPrediction {
   double output = 0;          // of `schedule`: seconds of the trajectory sink on its critical path
                               // (each fine solve charged its rank's measured mean time in the sink
                               // beside tau_F; the schedule without them is shorter by this)
+  double other = 0;           // of `schedule`: seconds between the solvers' phases on its
+                              // critical path (each coarse solve charged its rank's measured
+                              // Timings::other per coarse solve beside tau_g)
   double output_after = 0;    // measured, not predicted: the slowest rank's fine solves after
                               // the windows for their files (Options::sink_final_only,
                               // Options::final_sweep)
@@ -63,17 +66,29 @@ inline ModelPrediction predict(int slices, int time_ranks, int iterations, doubl
   return m;
 }
 
+// What one solve of a slice costs each time rank p, in seconds: its own
+// measured means, since ranks that share a node or a memory bus do not run at
+// one speed.
+struct RankCosts {
+  std::vector<double> fine;        // a fine solve whose input may still change (kernel and
+                                   // what its output costs while it may be superseded: held)
+  std::vector<double> fine_final;  // the fine solve whose input is exact: in iteration k, that
+                                   // of the window's slice k - 1 (kernel and its file); empty:
+                                   // as `fine`
+  std::vector<double> coarse;      // a coarse solve fused with the correction
+};
+
 // The solver's schedule (see the top of this file) for time ranks owning the
 // slices owned[p] (global slice numbers, increasing; slice n's input comes from
-// the owner of slice n - 1), time rank p solving a slice in tau_f[p] (fine) and
-// tau_g[p] (coarse): each rank with its own measured costs, since ranks that
-// share a node or a memory bus do not run at one speed. Returns the time of K
-// iterations.
+// the owner of slice n - 1), time rank p solving a slice at the costs
+// `costs` gives it. Returns the time of K iterations.
 inline double schedule(int slices, const std::vector<std::vector<int>>& owned, int iterations,
-                       const std::vector<double>& tau_f, const std::vector<double>& tau_g,
-                       const MessageCosts& cost) {
+                       const RankCosts& costs, const MessageCosts& cost) {
   const auto P = owned.size();
-  if (tau_f.size() != P || tau_g.size() != P)
+  const auto& tau_f = costs.fine;
+  const auto& tau_ff = costs.fine_final.empty() ? costs.fine : costs.fine_final;
+  const auto& tau_g = costs.coarse;
+  if (tau_f.size() != P || tau_g.size() != P || tau_ff.size() != P)
     throw std::invalid_argument("parareal::schedule: one fine and one coarse cost per time rank");
   std::vector<int> owner(static_cast<size_t>(slices), 0);
   for (size_t p = 0; p < P; ++p)
@@ -102,15 +117,24 @@ inline double schedule(int slices, const std::vector<std::vector<int>>& owned, i
   for (int k = 1; k <= iterations; ++k) {
     std::vector<double> ready(P);
     for (size_t p = 0; p < P; ++p) {
-      const auto solves =
-          std::count_if(owned[p].begin(), owned[p].end(), [k](int n) { return n >= k - 1; });
-      ready[p] = free_at[p] + static_cast<double>(solves) * tau_f[p];
+      ready[p] = free_at[p];
+      for (int n : owned[p]) {  // slices n >= k - 1; the input of slice k - 1 is exact
+        if (n > k - 1) ready[p] += tau_f[p];
+        if (n == k - 1) ready[p] += tau_ff[p];
+      }
       if (k >= 2) ready[p] = std::max(ready[p], decided);
     }
     free_at = sweep(ready);
     decided = *std::max_element(free_at.begin(), free_at.end()) + cost.decision;
   }
   return decided;
+}
+
+// The same with every fine solve at one cost per rank.
+inline double schedule(int slices, const std::vector<std::vector<int>>& owned, int iterations,
+                       const std::vector<double>& tau_f, const std::vector<double>& tau_g,
+                       const MessageCosts& cost) {
+  return schedule(slices, owned, iterations, RankCosts{tau_f, {}, tau_g}, cost);
 }
 
 // The same with one cost for every time rank.

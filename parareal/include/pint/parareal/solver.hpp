@@ -133,9 +133,19 @@ struct Timings {
   // Seconds in the sink during the fine solves (copies, waits for its writer,
   // files created and committed): part of total, not of fine.
   double output = 0;
+  // Of `output`: the seconds of the completed fine solves whose input was exact
+  // (in iteration k, the window's slice k - 1), which the sink writes to their
+  // files at once, and their count. The other solves' output may still be
+  // superseded (held in memory, or not made at all): it costs far less.
+  double output_final = 0;
+  int final_solves = 0;
   // Making the states (allocation, first touch) and handing the end states back:
   // part of total, none of the algorithm's phases.
   double setup = 0;
+  // The rest of total, outside every phase above: the bookkeeping between
+  // solves, and the time this rank's core gave to other threads then (the
+  // file writer's, other processes' where cores are shared).
+  double other = 0;
   int fine_solves = 0, coarse_solves = 0, fine_cancelled = 0, fine_stored = 0;
   // Fine solves after the windows for their output (Options::sink_final_only,
   // Options::final_sweep), booked as output (kernel and sink), and those of
@@ -174,9 +184,14 @@ struct Result {
   // Each time rank's own means (its slowest member block's; a rank that solved
   // none gets the slowest rank's): what the schedule replays.
   std::vector<double> tau_f_ranks, tau_g_ranks;
-  // Each time rank's mean seconds in the trajectory sink per fine solve: the
-  // schedule charges a fine solve tau_f_ranks + sink_ranks.
-  std::vector<double> sink_ranks;
+  // Each time rank's mean seconds in the trajectory sink per fine solve whose
+  // input may still change (sink_ranks) and per fine solve whose input is
+  // exact (sink_final_ranks; a rank that had none: its sink_ranks): the
+  // schedule charges a fine solve tau_f_ranks plus the one that applies.
+  std::vector<double> sink_ranks, sink_final_ranks;
+  // Each time rank's Timings::other per slice of its sweeps (coarse solves):
+  // the schedule charges it beside tau_g_ranks.
+  std::vector<double> other_ranks;
   MessageCosts messages;  // what the model took a boundary message and a decision to cost
   ModelPrediction model;  // summed over windows
   Advice advice;          // the model's alternatives on the same ranks
@@ -189,37 +204,54 @@ inline void finish(Result& result, const Decomposition& dec, double fine_time,
                    const MessageCosts& messages, const Placement& requested) {
   const Timings& tm = result.timings;
   // One all-reduce (MAX) of each time rank's means per solve (the fine kernel,
-  // the sink during a fine solve, the coarse solve; its slowest member block's)
-  // and of the set-up and the solves after the windows (the slowest rank's).
+  // the sink during a fine solve whose input may change and during one whose
+  // input is exact, the coarse solve; its slowest member block's) and of the
+  // set-up and the solves after the windows (the slowest rank's).
+  constexpr size_t per_rank = 5;
   const auto P = static_cast<size_t>(dec.p_time());
-  std::vector<double> costs(3 * P + 2, 0.0);
-  const double solves = tm.fine_solves;
-  double* mine = costs.data() + 3 * static_cast<size_t>(dec.time_rank());
-  mine[0] = solves > 0 ? fine_time / solves : 0.0;
-  mine[1] = solves > 0 ? (tm.output - tm.output_after) / solves : 0.0;
-  mine[2] = tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0;
-  costs[3 * P] = tm.setup;
-  costs[3 * P + 1] = tm.output_after;
+  std::vector<double> costs(per_rank * P + 2, -1.0);  // -1: none (every rank fills its own)
+  const int others = tm.fine_solves - tm.final_solves;
+  double* mine = costs.data() + per_rank * static_cast<size_t>(dec.time_rank());
+  mine[0] = tm.fine_solves > 0 ? fine_time / tm.fine_solves : 0.0;
+  mine[1] = others > 0 ? (tm.output - tm.output_after - tm.output_final) / others : 0.0;
+  mine[2] = tm.final_solves > 0 ? tm.output_final / tm.final_solves : -1.0;
+  mine[3] = tm.coarse_solves ? tm.coarse / tm.coarse_solves : 0.0;
+  mine[4] = tm.coarse_solves ? tm.other / tm.coarse_solves : 0.0;
+  costs[per_rank * P] = tm.setup;
+  costs[per_rank * P + 1] = tm.output_after;
   MPI_Allreduce(MPI_IN_PLACE, costs.data(), static_cast<int>(costs.size()), MPI_DOUBLE, MPI_MAX,
                 dec.world());
-  result.model.setup = costs[3 * P];
-  result.model.output_after = costs[3 * P + 1];
+  result.model.setup = costs[per_rank * P];
+  result.model.output_after = costs[per_rank * P + 1];
   result.tau_f = result.tau_g = 0;
   for (size_t p = 0; p < P; ++p) {
-    result.tau_f = std::max(result.tau_f, costs[3 * p]);
-    result.tau_g = std::max(result.tau_g, costs[3 * p + 2]);
+    result.tau_f = std::max(result.tau_f, costs[per_rank * p]);
+    result.tau_g = std::max(result.tau_g, costs[per_rank * p + 3]);
   }
   // A rank that solved none is given the slowest rank's means.
   result.tau_f_ranks.assign(P, result.tau_f);
   result.sink_ranks.assign(P, 0.0);
+  result.sink_final_ranks.assign(P, 0.0);
+  result.other_ranks.assign(P, 0.0);
   result.tau_g_ranks.assign(P, result.tau_g);
-  std::vector<double> fine_ranks(P);  // what a fine solve costs each rank: kernel and sink
+  RankCosts with_sink, kernel_only;  // a fine solve with and without its output
   for (size_t p = 0; p < P; ++p) {
-    if (costs[3 * p] > 0) result.tau_f_ranks[p] = costs[3 * p];
-    result.sink_ranks[p] = costs[3 * p + 1];
-    if (costs[3 * p + 2] > 0) result.tau_g_ranks[p] = costs[3 * p + 2];
-    fine_ranks[p] = result.tau_f_ranks[p] + result.sink_ranks[p];
+    const double* c = costs.data() + per_rank * p;
+    if (c[0] > 0) result.tau_f_ranks[p] = c[0];
+    result.sink_ranks[p] = c[1];
+    result.sink_final_ranks[p] = c[2] >= 0 ? c[2] : c[1];
+    if (c[3] > 0) result.tau_g_ranks[p] = c[3];
+    result.other_ranks[p] = std::max(0.0, c[4]);
+    with_sink.fine.push_back(result.tau_f_ranks[p] + result.sink_ranks[p]);
+    with_sink.fine_final.push_back(result.tau_f_ranks[p] + result.sink_final_ranks[p]);
+    with_sink.coarse.push_back(result.tau_g_ranks[p] + result.other_ranks[p]);
   }
+  // The same without the output (what ModelPrediction::output is measured
+  // against) and without the time between phases (ModelPrediction::other).
+  kernel_only.fine = result.tau_f_ranks;
+  kernel_only.coarse = with_sink.coarse;
+  RankCosts phases_only = with_sink;
+  phases_only.coarse = result.tau_g_ranks;
   result.messages = messages;
   for (size_t w = 0; w < result.windows.size(); ++w) {
     auto& wr = result.windows[w];
@@ -231,18 +263,19 @@ inline void finish(Result& result, const Decomposition& dec, double fine_time,
     wr.model = predict(Nw, dec.p_time(), wr.iterations, result.tau_f, result.tau_g);
     const auto owned = place(0, Nw, dec.p_time(), result.placement);
     wr.model.boundary_messages = (wr.iterations + 1) * boundary_messages(Nw, owned);
-    wr.model.schedule =
-        schedule(Nw, owned, wr.iterations, fine_ranks, result.tau_g_ranks, result.messages);
-    wr.model.messages =
-        wr.model.schedule - schedule(Nw, owned, wr.iterations, fine_ranks, result.tau_g_ranks, {});
-    wr.model.output = wr.model.schedule - schedule(Nw, owned, wr.iterations, result.tau_f_ranks,
-                                                   result.tau_g_ranks, result.messages);
+    wr.model.schedule = schedule(Nw, owned, wr.iterations, with_sink, result.messages);
+    wr.model.messages = wr.model.schedule - schedule(Nw, owned, wr.iterations, with_sink, {});
+    wr.model.output =
+        wr.model.schedule - schedule(Nw, owned, wr.iterations, kernel_only, result.messages);
+    wr.model.other =
+        wr.model.schedule - schedule(Nw, owned, wr.iterations, phases_only, result.messages);
     result.model.sequential += wr.model.sequential;
     result.model.synchronous += wr.model.synchronous;
     result.model.pipelined += wr.model.pipelined;
     result.model.schedule += wr.model.schedule;
     result.model.messages += wr.model.messages;
     result.model.output += wr.model.output;
+    result.model.other += wr.model.other;
     result.model.boundary_messages += wr.model.boundary_messages;
   }
   result.model.predicted = result.model.schedule + result.model.setup + result.model.output_after;
@@ -389,6 +422,10 @@ class FineSolves {
       }
       completed_time_ += dt;
       ++tm_.fine_solves;
+      if (k - 1 >= n - first) {  // its input is exact: its output goes to its file now
+        tm_.output_final += output;
+        ++tm_.final_solves;
+      }
       store.set_fine(i, k);
     }
     return true;
@@ -796,10 +833,13 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
   }
   // Every rank has withdrawn its last receives before any rank sends again
   // (a later solve on this communicator reuses the tags).
+  const double t_barrier = MPI_Wtime();
   MPI_Barrier(dec.time_comm());
-  tm.waiting += link.waiting();
+  tm.waiting += link.waiting() + (MPI_Wtime() - t_barrier);
   tm.communication += link.copying();
   tm.total = MPI_Wtime() - start;
+  tm.other = std::max(
+      0.0, tm.total - (tm.setup + tm.coarse + tm.fine + tm.output + tm.waiting + tm.communication));
   Impl::finish(result, dec, fine.completed_time(), opt.messages, opt.placement);
   return result;
 }
