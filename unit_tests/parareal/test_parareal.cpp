@@ -193,10 +193,12 @@ TEST(TEST_CATEGORY, seed_tutorial_setting_converges_the_same_on_every_rank_count
   EXPECT_GE(tm.other, 0.0);
   EXPECT_NEAR(tm.setup + tm.coarse + tm.fine + tm.output + tm.waiting + tm.communication + tm.other,
               tm.total, 1e-9 * tm.total + 1e-12);
-  // One fine solve per iteration has an exact input (slice k - 1 in iteration k).
+  // One fine solve per iteration has an exact input (slice k - 1 in iteration
+  // k), and the speculative iteration K + 1 may complete its own.
   int finals = tm.final_solves;
   MPI_Allreduce(MPI_IN_PLACE, &finals, 1, MPI_INT, MPI_SUM, world());
-  EXPECT_EQ(finals, res.iterations);
+  EXPECT_GE(finals, res.iterations);
+  EXPECT_LE(finals, res.iterations + 1);
   parareal::RankCosts costs;  // what the solver's model replays
   for (size_t p = 0; p < res.tau_f_ranks.size(); ++p) {
     EXPECT_GE(res.other_ranks[p], 0.0);

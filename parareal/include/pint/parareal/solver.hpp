@@ -199,10 +199,13 @@ struct Result {
 
 namespace Impl {
 
-// Totals over the windows, the slowest rank's mean costs and the model.
+// Timings::other (the rest of the total), the totals over the windows, the
+// slowest rank's mean costs and the model.
 inline void finish(Result& result, const Decomposition& dec, double fine_time,
                    const MessageCosts& messages, const Placement& requested) {
-  const Timings& tm = result.timings;
+  Timings& tm = result.timings;
+  tm.other = std::max(
+      0.0, tm.total - (tm.setup + tm.coarse + tm.fine + tm.output + tm.waiting + tm.communication));
   // One all-reduce (MAX) of each time rank's means per solve (the fine kernel,
   // the sink during a fine solve whose input may change and during one whose
   // input is exact, the coarse solve; its slowest member block's) and of the
@@ -324,6 +327,24 @@ inline std::vector<WindowPlan> plan(const Decomposition& dec, const Placement& p
   }
   return plans;
 }
+
+// What a rank's plans need room for: the most slices of a window (states in
+// the slice store), the slices of all windows (end states), and the most
+// receiving and sending slices of a window (the boundary link's buffers).
+struct PlanSizes {
+  int capacity = 1, owned = 0, receives = 0, sends = 0;
+  explicit PlanSizes(const std::vector<WindowPlan>& plans) {
+    const auto count = [](const std::vector<int>& v) {
+      return static_cast<int>(std::count_if(v.begin(), v.end(), [](int p) { return p >= 0; }));
+    };
+    for (const auto& wp : plans) {
+      capacity = std::max(capacity, static_cast<int>(wp.slices.size()));
+      owned += static_cast<int>(wp.slices.size());
+      receives = std::max(receives, count(wp.from));
+      sends = std::max(sends, count(wp.to));
+    }
+  }
+};
 
 // The fine solves of one time rank: F(U_n^{k-1}) for each owned slice whose
 // input changed, with their saved rows handed to the options' sink, results
@@ -743,20 +764,13 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
   result.placement =
       Impl::resolve_placement<System, Mapping>(exec, dec, fine, ensemble, times, opt, y0, result);
   const auto plans = Impl::plan(dec, result.placement);
-  int capacity = 1, owned = 0, receives = 0, sends = 0;
-  for (const auto& wp : plans) {
-    const auto count = [](const std::vector<int>& v) {
-      return static_cast<int>(std::count_if(v.begin(), v.end(), [](int p) { return p >= 0; }));
-    };
-    capacity = std::max(capacity, static_cast<int>(wp.slices.size()));
-    owned += static_cast<int>(wp.slices.size());
-    receives = std::max(receives, count(wp.from));
-    sends = std::max(sends, count(wp.to));
-  }
-  result.end_states.reserve(static_cast<size_t>(owned) * static_cast<size_t>(M) * System::dim);
-  SliceStore<MemorySpace> store(capacity, M, System::dim);
-  fine.reserve(capacity);
-  BoundaryLink<MemorySpace> link(dec.time_comm(), receives, sends, M, System::dim, N, opt.transfer);
+  const Impl::PlanSizes sizes(plans);
+  result.end_states.reserve(static_cast<size_t>(sizes.owned) * static_cast<size_t>(M) *
+                            System::dim);
+  SliceStore<MemorySpace> store(sizes.capacity, M, System::dim);
+  fine.reserve(sizes.capacity);
+  BoundaryLink<MemorySpace> link(dec.time_comm(), sizes.receives, sizes.sends, M, System::dim, N,
+                                 opt.transfer);
   tm.setup = MPI_Wtime() - start;
 
   for (int w = 0; w < dec.windows(); ++w) {
@@ -838,8 +852,6 @@ Result solve(const ExecSpace& exec, const Decomposition& dec,
   tm.waiting += link.waiting() + (MPI_Wtime() - t_barrier);
   tm.communication += link.copying();
   tm.total = MPI_Wtime() - start;
-  tm.other = std::max(
-      0.0, tm.total - (tm.setup + tm.coarse + tm.fine + tm.output + tm.waiting + tm.communication));
   Impl::finish(result, dec, fine.completed_time(), opt.messages, opt.placement);
   return result;
 }
