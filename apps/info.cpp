@@ -32,7 +32,8 @@ nlohmann::json info_json(const pint::core::Runtime& rt) {
                    {"host", p.host},
                    {"node_rank", p.node_rank},
                    {"device", p.device},
-                   {"threads", p.threads}});
+                   {"threads", p.threads},
+                   {"node_cores", p.node_cores}});
   }
   j["ranks"] = map;
   return j;

@@ -277,6 +277,8 @@ nlohmann::json run_json(const RunConfig& cfg, const Outcome& o, const nlohmann::
                                             ? nlohmann::json(measured / model_time)
                                             : nlohmann::json(nullptr)},
                 {"fine_solves_read_back", o.read_back},
+                {"oversubscribed", o.oversubscribed.empty() ? nlohmann::json(nullptr)
+                                                            : nlohmann::json(o.oversubscribed)},
                 {"speedup_model", m.speedup_pipelined},
                 {"speedup_bound", m.speedup_bound},
                 {"speedup_estimated", measured > 0 ? m.sequential / measured : 0.0}};
@@ -342,6 +344,12 @@ void print_summary(const RunConfig& cfg, const Outcome& o, const Plots& plots, d
           m.predicted, measured, m.predicted > 0 ? measured / m.predicted : 0.0, m.schedule,
           m.messages, m.output, m.setup, m.output_after, m.pipelined, m.sequential,
           m.speedup_bound);
+      if (!o.oversubscribed.empty()) {
+        std::printf(
+            "note: %s share their cores: the model gives every rank cores of its own, so this "
+            "run takes longer than it (run at most one rank x thread per core to compare)\n",
+            o.oversubscribed.c_str());
+      }
     }
     if (!o.placement_model.empty()) {
       std::string choice;

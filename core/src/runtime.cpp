@@ -10,12 +10,15 @@
 #include <hip/hip_runtime_api.h>
 #endif
 
+#include <sched.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -25,6 +28,18 @@ namespace pint::core {
 namespace {
 
 Runtime* g_current = nullptr;
+
+// The cores the ranks of `node` may run on: the union of their affinity masks
+// (every core of the node where they are not bound). Collective over `node`.
+int node_cores(MPI_Comm node) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const bool known = sched_getaffinity(0, sizeof(set), &set) == 0;
+  if (!known) CPU_ZERO(&set);
+  MPI_Allreduce(MPI_IN_PLACE, &set, static_cast<int>(sizeof(set)), MPI_BYTE, MPI_BOR, node);
+  const int count = CPU_COUNT(&set);
+  return count > 0 ? count : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 // A positive integer from an environment value, or 0 when absent or malformed.
 int positive_int(const char* text) {
@@ -138,6 +153,7 @@ Runtime::Runtime(int& argc, char**& argv, RuntimeOptions options) {
   int len = 0;
   MPI_Get_processor_name(host.data(), &len);
   placement_.host.assign(host.data(), static_cast<size_t>(len));
+  placement_.node_cores = node_cores(node_comm_);
 
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   placement_.threads = options.threads ? std::max(1, *options.threads)
@@ -158,6 +174,27 @@ Runtime::Runtime(int& argc, char**& argv, RuntimeOptions options) {
   g_current = this;
 }
 
+std::string oversubscribed(const std::vector<Placement>& ranks) {
+  std::map<std::string, std::pair<int, int>> threads;  // host: threads, cores
+  for (const Placement& p : ranks) {
+    auto& t = threads[p.host];
+    t.first += p.threads;
+    t.second = p.node_cores;
+  }
+  for (const auto& [host, t] : threads) {
+    if (t.first <= t.second) continue;
+    int count = 0, per = 0;
+    for (const Placement& p : ranks) {
+      if (p.host != host) continue;
+      ++count;
+      per = p.threads;
+    }
+    return std::to_string(count) + " ranks x " + std::to_string(per) + " thread(s) on " +
+           std::to_string(t.second) + " core(s) of host " + host;
+  }
+  return {};
+}
+
 Runtime::~Runtime() {
   g_current = nullptr;
   if (Kokkos::is_initialized()) Kokkos::finalize();
@@ -175,7 +212,7 @@ Runtime* Runtime::current() {
 
 std::vector<Placement> Runtime::placements() const {
   struct Packed {
-    int values[5];
+    int values[6];
     char host[MPI_MAX_PROCESSOR_NAME];
   };
   Packed mine{};
@@ -184,6 +221,7 @@ std::vector<Placement> Runtime::placements() const {
   mine.values[2] = placement_.node_ranks;
   mine.values[3] = placement_.device;
   mine.values[4] = placement_.threads;
+  mine.values[5] = placement_.node_cores;
   std::strncpy(mine.host, placement_.host.c_str(), sizeof(mine.host) - 1);
   std::vector<Packed> all(static_cast<size_t>(size_));
   MPI_Allgather(&mine, sizeof(Packed), MPI_BYTE, all.data(), sizeof(Packed), MPI_BYTE,
@@ -192,7 +230,7 @@ std::vector<Placement> Runtime::placements() const {
   out.reserve(all.size());
   for (const Packed& p : all) {
     out.push_back(Placement{p.values[0], std::string(p.host), p.values[1], p.values[2], p.values[3],
-                            p.values[4]});
+                            p.values[4], p.values[5]});
   }
   return out;
 }
@@ -203,7 +241,7 @@ std::string Runtime::describe() const {
     os << "rank " << p.rank << ": host " << p.host << ", node rank " << p.node_rank << "/"
        << p.node_ranks << ", device "
        << (p.device < 0 ? std::string("none") : std::to_string(p.device)) << ", threads "
-       << p.threads << "\n";
+       << p.threads << ", node cores " << p.node_cores << "\n";
   }
   return os.str();
 }

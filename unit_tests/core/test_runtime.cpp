@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <set>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -34,6 +35,23 @@ TEST(TEST_CATEGORY, device_for_rank_is_node_rank_modulo_visible) {
   EXPECT_EQ(device_for_rank(3, 4, 2), 2);
   EXPECT_THROW(device_for_rank(0, 4, 4), std::invalid_argument);
   EXPECT_THROW(device_for_rank(0, 4, -1), std::invalid_argument);
+}
+
+TEST(TEST_CATEGORY, oversubscribed_names_a_node_with_more_threads_than_cores) {
+  using P = pint::core::Placement;
+  // rank, host, node rank, node ranks, device, threads, node cores
+  const std::vector<P> fits{{0, "a", 0, 2, -1, 2, 4}, {1, "a", 1, 2, -1, 2, 4}};
+  EXPECT_EQ(pint::core::oversubscribed(fits), "");
+  std::vector<P> four;
+  for (int r = 0; r < 4; ++r)
+    four.push_back({r, r < 2 ? "a" : "b", r % 2, 2, -1, r < 2 ? 1 : 3, 4});
+  EXPECT_EQ(pint::core::oversubscribed(four), "2 ranks x 3 thread(s) on 4 core(s) of host b");
+  // This run's own placements: its node's cores are those its ranks may run on.
+  const auto all = pint::core::Runtime::current()->placements();
+  for (const auto& p : all) {
+    EXPECT_GE(p.node_cores, 1);
+    EXPECT_LE(p.node_cores, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  }
 }
 
 TEST(TEST_CATEGORY, placements_agree_across_ranks) {

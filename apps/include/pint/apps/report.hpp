@@ -47,7 +47,10 @@ struct Outcome {
   double writer = 0;      // seconds, filled in once the files are written
   int files_written = 0;  // per-slice files this rank completed (shared ones: each rank counts)
   std::string held_note;  // how the trajectories were kept (for the summary)
-  io::RunRecord record;   // this rank's rows of run.h5
+  // Where a node has more threads than cores (core::oversubscribed): the model
+  // gives each rank cores of its own, so such a run is slower than it.
+  std::string oversubscribed;
+  io::RunRecord record;  // this rank's rows of run.h5
 };
 
 // Before the run: the bytes it will write, per slice and in total.

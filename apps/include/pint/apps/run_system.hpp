@@ -558,6 +558,7 @@ int run_system(core::Runtime& rt, const RunConfig& cfg, const std::string& comma
   const auto mine = timing_values(out);
   const auto all = gather_on_root(rt.world(), mine);
   const nlohmann::json info = info_json(rt);
+  out.oversubscribed = core::oversubscribed(rt.placements());
   if (root) {
     std::vector<std::vector<double>> timings;
     double measured = 0;

@@ -18,7 +18,13 @@ struct Placement {
   int node_ranks = 1;  // ranks on that node
   int device = -1;     // device id bound to this rank, -1 on host-only backends
   int threads = 1;     // host threads Kokkos runs with on this rank
+  int node_cores = 1;  // cores the ranks on that node may run on (their affinity masks' union)
 };
+
+// Whether some node runs more threads (its ranks' Kokkos threads) than it has
+// cores for them, and that node's figures in words ("4 ranks x 1 thread on 2
+// cores of host vm"); empty when none does.
+std::string oversubscribed(const std::vector<Placement>& ranks);
 
 struct RuntimeOptions {
   // Device for this rank; unset: node-local rank modulo visible devices.
