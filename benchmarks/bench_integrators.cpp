@@ -56,7 +56,9 @@ kernels::Peak& process_peak() {
 // A kernel row and the peak measured alike and close together in time: one
 // peak run (the FMA chains, about 20 ms, on the same threads and timed with the
 // same clock as the kernel: the thread's CPU time on one thread, the wall
-// otherwise) before every timed iteration of the row and one after the last.
+// otherwise) before every timed iteration of the row and one after the last; an
+// iteration of a one-thread row at 10^6 members or fewer lasts about as long as
+// a peak run (steps_for_work), so both are the best of runs of the same length.
 // The row reports
 //  - fraction_of_peak: its best iteration (other work on the machine can only
 //    slow a run down) over the highest peak run of the process so far, this
@@ -130,15 +132,22 @@ void BM_fp64_peak(benchmark::State& state) {
   state.counters["chains"] = p.chains;
 }
 
-// Steps per run so that a run does about `target_flops` of work (>= 0.2 s on a
-// CPU core; a GPU gets 250 times more, so that its launches are compute-bound).
+// Steps per timed iteration. On a host space: about as long as one peak run
+// (20 ms on one core at 80 GFLOP/s: 1.6e9 flops), so that a row's best iteration
+// and the best peak run are the same statistic (the best of many runs of the same
+// length, interleaved: a disturbance on the machine lasting tens of milliseconds
+// takes out a few iterations of each, not every one of a row); but at least 40
+// steps, so that the ensemble is read from memory once per 40 steps or less
+// (10^7 members then take longer iterations). A GPU gets 2e12 flops, counting a
+// step as at least 40 (launches compute-bound), and at least 4 steps.
 template <class Space = Kokkos::DefaultHostExecutionSpace>
 std::int64_t steps_for_work(std::int64_t members, int flops_per_step) {
   constexpr bool host = Kokkos::SpaceAccessibility<Space, Kokkos::HostSpace>::accessible;
-  const double target_flops = host ? 8e9 : 2e12;
+  const double target_flops = host ? 1.6e9 : 2e12;
+  const double flops = host ? std::max(flops_per_step, 1) : std::max(flops_per_step, 40);
+  const std::int64_t min_steps = host ? 40 : 4;
   return std::max<std::int64_t>(
-      4, static_cast<std::int64_t>(target_flops /
-                                   (static_cast<double>(members) * std::max(flops_per_step, 40))));
+      min_steps, static_cast<std::int64_t>(target_flops / (static_cast<double>(members) * flops)));
 }
 
 // The benchmarks' ensemble: oscillators with spread frequencies and damping.
@@ -251,7 +260,7 @@ void BM_reference_rk4(benchmark::State& state) {
     c1[i] = 2 * 0.3 * (1.0 + 1e-7 * i);
     c2[i] = 1.0 + 1e-7 * i;
   }
-  const std::int64_t steps = std::max<std::int64_t>(4, steps_for_work(members, 38) / 4);
+  const std::int64_t steps = steps_for_work(members, 38);  // the RK4 rows' steps
   PeakAndKernel<Kokkos::Serial> measured;
   for (auto _ : state) {
     measured.run_peak();
@@ -283,10 +292,12 @@ std::vector<std::int64_t> member_counts() {
   return counts;
 }
 
+// A row runs for at least 1 s of kernel time: about 50 iterations of 20 ms (see
+// steps_for_work), each after a peak run, spread over 2 s of the machine's time.
 void sizes(benchmark::internal::Benchmark* b) {
   for (std::int64_t m : member_counts())
     b->Arg(m);
-  b->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(0.5);
+  b->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
 }
 
 // The Lorenz ensemble (examples/lorenz/lorenz.hpp, written as a user writes a
@@ -376,7 +387,9 @@ void register_threads() {
       const std::int64_t largest = *std::max_element(counts.begin(), counts.end());
       for (std::int64_t m : counts)
         if (m >= 100000 || (m == largest && largest < 100000)) b->Arg(m);
-      b->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(1.0);
+      // An iteration is one thread's run and all threads' (~20 ms + ~10 ms on two
+      // threads): 1.5 s gives each side about 50, as a size row has.
+      b->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(1.5);
     }
   }
 }
@@ -393,7 +406,7 @@ void register_all() {
         ->Arg(1000000)
         ->UseManualTime()
         ->Unit(benchmark::kMillisecond)
-        ->MinTime(0.5);
+        ->MinTime(1.0);
   }
 }
 
