@@ -120,7 +120,8 @@ std::vector<hsize_t> dataset_dims(hid_t dataset, const std::string& file);
 
 // Chunk shape (steps, members, dim) of about `target_bytes` of float64 rows
 // of `members` x `dim`: whole rows along steps where a row fits, else slices
-// of one row along members; never larger than the dataset.
+// of one row along members; never larger than the dataset, and split into
+// chunks of equal size (no chunk mostly past the dataset's end).
 std::array<hsize_t, 3> chunk_shape(std::int64_t steps, std::int64_t members, std::int64_t dim,
                                    std::size_t target_bytes);
 

@@ -214,14 +214,16 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   const bool saving = !cfg.saved_members.empty();  // --save-members none: no per-slice files
   const auto sink = saving ? make_sink(cfg, dec.member_comm()) : nullptr;
 
-  // Each slice's file written once. By default the solves are held in memory
-  // (within the budget) until their slice is final or the run ends. With
-  // --memory-budget none the solver hands the sink only the fine solves whose
-  // slice is final (input exact: iteration k > n for slice n counted from its
-  // window's first) and solves each other slice's final one again after
-  // convergence (the same bits): nothing held, nothing superseded.
+  // Each slice's file written once. With --memory-budget BYTES (and by
+  // default where holding is the cheaper, hold_by_default()) the solves are
+  // held in memory (within the budget) until their slice is final or the run
+  // ends. Else (--memory-budget none) the solver hands the sink only the fine
+  // solves whose slice is final (input exact: iteration k > n for slice n
+  // counted from its window's first) and solves each other slice's final one
+  // again after convergence (the same bits): nothing held, nothing superseded.
   std::shared_ptr<io::HoldingSink> held;
-  const bool hold = sink && !cfg.keep_iterations && cfg.memory_budget != RunConfig::memory_none;
+  const bool hold = sink && !cfg.keep_iterations && cfg.memory_budget != RunConfig::memory_none &&
+                    (cfg.memory_budget >= 0 || hold_by_default(cfg));
   if (hold) {
     std::vector<int> window_first(static_cast<size_t>(cfg.slices), 0);
     for (int w = 0; w < dec.windows(); ++w) {
@@ -255,8 +257,9 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
     out.held_note = "with a final fine sweep from the converged boundaries";
   } else if (opt.sink_final_only) {
     out.held_note =
-        "nothing held in memory: slices not yet exact had their final fine solve solved again "
-        "after convergence";
+        std::string("nothing held in memory") +
+        (cfg.memory_budget < 0 ? ", as solving again costs less here than holding" : "") +
+        ": slices not yet exact had their final fine solve solved again after convergence";
   }
   opt.placement = cfg.placement;
   if (rt.rank() == 0 && !cfg.invocation.quiet) {
