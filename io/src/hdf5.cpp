@@ -400,6 +400,35 @@ void write_attributes(hid_t object, const Attributes& attributes, const std::str
     write_attribute(object, a.name, a.value, file);
 }
 
+void write_new_attributes(hid_t object, const Attributes& attributes, const std::string& file) {
+  Hdf5Guard guard;
+  Handle space(H5Screate(H5S_SCALAR), "create a dataspace", file);
+  Handle text = string_type(file);
+  for (const auto& a : attributes) {
+    const std::string what = "create attribute '" + a.name + "'";
+    std::visit(
+        [&](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          hid_t file_type = H5T_STD_I64LE, memory_type = H5T_NATIVE_INT64;
+          const void* value = &v;
+          const char* chars = nullptr;
+          if constexpr (std::is_same_v<T, std::string>) {
+            file_type = memory_type = text;
+            chars = v.c_str();
+            value = &chars;
+          } else if constexpr (std::is_same_v<T, double>) {
+            file_type = H5T_IEEE_F64LE;
+            memory_type = H5T_NATIVE_DOUBLE;
+          }
+          Handle attr(
+              H5Acreate2(object, a.name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT), what,
+              file);
+          check(H5Awrite(attr, memory_type, value), "write attribute '" + a.name + "'", file);
+        },
+        a.value.get());
+  }
+}
+
 double read_double_attribute(hid_t object, const std::string& name, const std::string& file) {
   Hdf5Guard guard;
   return read_scalar_attribute<double>(object, name, H5T_NATIVE_DOUBLE, file);

@@ -296,7 +296,7 @@ void Hdf5TrajectorySink::State::open_file() {
                     : std::string("the fine propagator alone from the previous slice's end "
                                   "(a sequential run): its last row is the next boundary")},
   };
-  Impl::write_attributes(data, attributes, f);
+  Impl::write_new_attributes(data, attributes, f);
   data_sum = t_sum = 0;
 }
 

@@ -132,6 +132,9 @@ void write_attribute(hid_t object, const std::string& name, const AttributeValue
 void write_attribute(hid_t object, const std::string& name, const std::vector<std::string>& values,
                      const std::string& file);
 void write_attributes(hid_t object, const Attributes& attributes, const std::string& file);
+// The same for an object that has none of these attributes yet (a dataset
+// just created): no look-up per name, one dataspace and string type for all.
+void write_new_attributes(hid_t object, const Attributes& attributes, const std::string& file);
 double read_double_attribute(hid_t object, const std::string& name, const std::string& file);
 std::int64_t read_int_attribute(hid_t object, const std::string& name, const std::string& file);
 std::string read_string_attribute(hid_t object, const std::string& name, const std::string& file);

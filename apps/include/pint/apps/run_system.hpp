@@ -253,13 +253,16 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   opt.system_name = cfg.system;
   opt.sink_final_only = sink && !cfg.keep_iterations && !hold;
   opt.final_sweep = cfg.final_sweep;
+  // Then every file after the window: on cores shared by a rank and its
+  // writer, files written during the iterations delay the other ranks.
+  opt.output_after_window = opt.sink_final_only;
   if (opt.final_sweep && sink) {
     out.held_note = "with a final fine sweep from the converged boundaries";
   } else if (opt.sink_final_only) {
     out.held_note =
         std::string("nothing held in memory") +
         (cfg.memory_budget < 0 ? ", as solving again costs less here than holding" : "") +
-        ": slices not yet exact had their final fine solve solved again after convergence";
+        ": each slice's final fine solve solved again after convergence and written then";
   }
   opt.placement = cfg.placement;
   if (rt.rank() == 0 && !cfg.invocation.quiet) {
