@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -128,7 +129,10 @@ struct Hdf5TrajectorySink::State {
   std::uint64_t data_sum = 0, t_sum = 0;
   std::atomic<std::int64_t> writer_ns{0};  // time the writer spent on files
   int committed = 0;                       // files completed (renamed)
-  bool pending_commit = false;             // a deferred commit not yet waited for
+  double first_time = 0, last_time = 0;    // of the open file's rows (writer's side)
+  mutable std::mutex written_mutex;
+  std::vector<SolveFile> written;  // the files completed (writer's side, under the mutex)
+  bool pending_commit = false;     // a deferred commit not yet waited for
 
   std::unique_ptr<Impl::Worker> worker;  // declared last: stopped first
 
@@ -325,6 +329,10 @@ void Hdf5TrajectorySink::State::write_block(int index) {
     data_sum = Impl::checksum_add(data_sum, b.rows.values.get() + s * row_values, row_values,
                                   static_cast<std::uint64_t>(b.first + s) * total + offset);
   }
+  if (b.count > 0 && b.first == 0) first_time = b.times.values[0];
+  if (b.count > 0 && b.first + b.count == steps) {
+    last_time = b.times.values[static_cast<std::size_t>(b.count - 1)];
+  }
   if (rank == 0) {
     t_sum = Impl::checksum_add(t_sum, b.times.values.get(), b.count,
                                static_cast<std::uint64_t>(b.first));
@@ -360,6 +368,24 @@ void Hdf5TrajectorySink::State::close_file() {
   }
   if (shared) Impl::broadcast(failure, file_comm);
   if (!failure.empty()) throw std::runtime_error(failure);
+  SolveFile w;
+  w.path = final_path;
+  w.system = solve.system;
+  w.integrator = solve.integrator;
+  w.iteration = solve.iteration;
+  w.slice = solve.slice;
+  w.t0 = solve.t0;
+  w.t1 = solve.t1;
+  w.n = solve.n;
+  w.save_every = solve.save_every;
+  w.ensemble_size = solve.ensemble_size;
+  w.steps = steps;
+  w.dim = solve.dim;
+  w.members = solve.saved_members;
+  w.first_time = first_time;
+  w.last_time = last_time;
+  std::lock_guard<std::mutex> lock(written_mutex);
+  written.push_back(std::move(w));
 }
 
 void Hdf5TrajectorySink::State::discard_file() noexcept {
@@ -595,6 +621,10 @@ const std::int64_t* Hdf5TrajectorySink::chunk_shape() const noexcept {
 }
 int Hdf5TrajectorySink::files_committed() const noexcept {
   return state_->committed;
+}
+std::vector<SolveFile> Hdf5TrajectorySink::written_files() const {
+  std::lock_guard<std::mutex> lock(state_->written_mutex);
+  return state_->written;
 }
 double Hdf5TrajectorySink::writer_seconds() const noexcept {
   return static_cast<double>(state_->writer_ns.load()) * 1e-9;

@@ -147,6 +147,42 @@ inline std::int64_t memory_budget(core::Runtime& rt, const RunConfig& cfg) {
   return budget;
 }
 
+// Rank 0 gets the descriptions of the files every rank's sink wrote (to
+// `directory`); the run-wide fields (system, integrator, members, dim,
+// ensemble size) from rank 0's own, so nothing when rank 0 wrote none.
+// Collective over comm.
+inline std::vector<io::SolveFile> gather_written_files(MPI_Comm comm,
+                                                       const std::vector<io::SolveFile>& mine,
+                                                       const std::string& directory) {
+  constexpr size_t fields = 9;
+  std::vector<double> values;
+  for (const auto& f : mine) {
+    values.insert(values.end(),
+                  {static_cast<double>(f.slice), static_cast<double>(f.iteration), f.t0, f.t1,
+                   static_cast<double>(f.n), static_cast<double>(f.save_every),
+                   static_cast<double>(f.steps), f.first_time, f.last_time});
+  }
+  const auto all = gather_on_root(comm, values);
+  std::vector<io::SolveFile> files;
+  if (mine.empty()) return files;  // not rank 0, or rank 0 wrote none
+  for (size_t i = 0; i + fields <= all.size(); i += fields) {
+    io::SolveFile f = mine.front();
+    f.slice = static_cast<std::int64_t>(all[i]);
+    f.iteration = static_cast<std::int64_t>(all[i + 1]);
+    f.t0 = all[i + 2];
+    f.t1 = all[i + 3];
+    f.n = static_cast<std::int64_t>(all[i + 4]);
+    f.save_every = static_cast<std::int64_t>(all[i + 5]);
+    f.steps = static_cast<std::int64_t>(all[i + 6]);
+    f.first_time = all[i + 7];
+    f.last_time = all[i + 8];
+    f.path = (fs::path(directory) / io::fine_file_name(static_cast<int>(f.iteration), f.t0, f.t1))
+                 .string();
+    files.push_back(std::move(f));
+  }
+  return files;
+}
+
 // Rank 0 gets, for every slice, the iteration of its final file.
 inline std::vector<int> gather_slice_iterations(MPI_Comm comm, int slices,
                                                 const std::vector<int>& owned,
@@ -318,6 +354,7 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   if (sink) {
     out.writer_seconds = [sink] { return sink->writer_seconds(); };
     out.files_committed = [sink] { return sink->files_committed(); };
+    out.written_files = [sink] { return sink->written_files(); };
   }
   return out;
 }
@@ -393,6 +430,7 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
     out.finish_output = [sink] { sink->flush(); };
     out.writer_seconds = [sink] { return sink->writer_seconds(); };
     out.files_committed = [sink] { return sink->files_committed(); };
+    out.written_files = [sink] { return sink->written_files(); };
   }
   t.fine_solves = N - first;
   t.fine_stored = first;
@@ -510,6 +548,13 @@ int run_system(core::Runtime& rt, const RunConfig& cfg, const std::string& comma
   }
   if (out.writer_seconds) out.writer = out.writer_seconds();
   if (out.files_committed) out.files_written = out.files_committed();
+  // What each rank's sink wrote, on rank 0, so that stitching need not open
+  // every file again (a file read back when resuming is still opened).
+  std::vector<io::SolveFile> known;
+  if (saving)
+    known = gather_written_files(
+        rt.world(), out.written_files ? out.written_files() : std::vector<io::SolveFile>{},
+        cfg.output);
   if (root && saving) {
     io::StitchOptions stitch;
     stitch.attributes = value_attributes(cfg);
@@ -528,6 +573,7 @@ int run_system(core::Runtime& rt, const RunConfig& cfg, const std::string& comma
                                     "run.h5's boundary_states are the corrected U^K, which "
                                     "differ from the rows at the slice ends by up to the "
                                     "tolerance")});
+    stitch.known = std::move(known);
     io::write_stitched(cfg.output, io::final_slice_files(cfg.output, times, out.slice_iterations),
                        stitch);
     if (!cfg.keep_iterations) remove_superseded(cfg.output, times, out.slice_iterations);

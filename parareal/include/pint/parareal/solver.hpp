@@ -453,6 +453,12 @@ class FineSolves {
       tm_.output_after += MPI_Wtime() - t;
       final_iteration[i] = k;
     }
+    // The next window numbers its iterations from 1 again: no input kept here
+    // may be taken for one of its solves.
+    for (auto& slot : kept_) {
+      for (auto& kept : slot)
+        kept.first = -1;
+    }
   }
 
   // What a fine solve of slice n without output costs, estimated as the solver
