@@ -490,6 +490,21 @@ OutputSize output_size(const RunConfig& c) {
   return o;
 }
 
+bool hold_by_default(const RunConfig& c) {
+  const auto times = c.times();
+  const std::int64_t stages = c.fine.method == "rk4" ? 4 : c.fine.method == "heun" ? 2 : 1;
+  using L = long double;
+  L computed = 0;
+  for (int n = 0; n < c.slices; ++n) {
+    const std::int64_t steps = c.fine.steps > 0
+                                   ? c.fine.steps
+                                   : core::steps_for(times[static_cast<size_t>(n)],
+                                                     times[static_cast<size_t>(n) + 1], c.fine.h);
+    computed += L(c.members) * L(c.dim) * L(steps) * L(stages);
+  }
+  return computed > L(10) * L(output_size(c).slices);
+}
+
 std::string bytes_text(double bytes) {
   const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
   int u = 0;

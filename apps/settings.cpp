@@ -56,9 +56,10 @@ const std::vector<Setting>& run_settings() {
        "it, or --save-every / --save-members, such a run stops before it starts)"},
       {"memory-budget", Kind::text, "BYTES", "",
        "Hold trajectories in memory until their slices are final, up to this many bytes a rank, "
-       "e.g. 512M, 2G (default: a quarter of the node's memory shared by its ranks); 0: stream "
-       "every solve to its file; none: hold nothing, each slice's final solve is solved again "
-       "from its kept input after convergence and written then"},
+       "e.g. 512M, 2G (default: a quarter of the node's memory shared by its ranks where a fine "
+       "solve computes more than ten values per byte it saves, else none); 0: stream every solve "
+       "to its file; none: hold nothing, after each window every slice's final solve is solved "
+       "again from its kept input and written then"},
       {"sequential", Kind::flag, "", "false",
        "Run the fine propagator alone (the reference): one file per slice, iteration 0, "
        "members split over the ranks"},

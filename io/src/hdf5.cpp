@@ -345,13 +345,21 @@ std::array<hsize_t, 3> chunk_shape(std::int64_t steps, std::int64_t members, std
     return static_cast<hsize_t>(
         std::max<std::int64_t>(1, std::min(v, std::max<std::int64_t>(1, hi))));
   };
+  // At most `most` of `total` a chunk, in equal chunks: 80 rows with room for
+  // 65 make two chunks of 40 (65 + 65 would allocate 130 rows on disk).
+  const auto balanced = [](std::int64_t most, std::int64_t total) {
+    total = std::max<std::int64_t>(1, total);
+    most = std::max<std::int64_t>(1, std::min(most, total));
+    const std::int64_t chunks = (total + most - 1) / most;
+    return (total + chunks - 1) / chunks;
+  };
   const auto target = static_cast<std::int64_t>(std::max<std::size_t>(target_bytes, 8));
   const std::int64_t row_bytes = members * dim * 8;
   if (row_bytes <= target) {
-    return {clamp(target / std::max<std::int64_t>(row_bytes, 1), steps), clamp(members, members),
-            clamp(dim, dim)};
+    return {clamp(balanced(target / std::max<std::int64_t>(row_bytes, 1), steps), steps),
+            clamp(members, members), clamp(dim, dim)};
   }
-  return {1, clamp(target / (dim * 8), members), clamp(dim, dim)};
+  return {1, clamp(balanced(target / (dim * 8), members), members), clamp(dim, dim)};
 }
 
 void write_attribute(hid_t object, const std::string& name, const AttributeValue& value,
@@ -390,6 +398,35 @@ void write_attribute(hid_t object, const std::string& name, const std::vector<st
 void write_attributes(hid_t object, const Attributes& attributes, const std::string& file) {
   for (const auto& a : attributes)
     write_attribute(object, a.name, a.value, file);
+}
+
+void write_new_attributes(hid_t object, const Attributes& attributes, const std::string& file) {
+  Hdf5Guard guard;
+  Handle space(H5Screate(H5S_SCALAR), "create a dataspace", file);
+  Handle text = string_type(file);
+  for (const auto& a : attributes) {
+    const std::string what = "create attribute '" + a.name + "'";
+    std::visit(
+        [&](const auto& v) {
+          using T = std::decay_t<decltype(v)>;
+          hid_t file_type = H5T_STD_I64LE, memory_type = H5T_NATIVE_INT64;
+          const void* value = &v;
+          const char* chars = nullptr;
+          if constexpr (std::is_same_v<T, std::string>) {
+            file_type = memory_type = text;
+            chars = v.c_str();
+            value = &chars;
+          } else if constexpr (std::is_same_v<T, double>) {
+            file_type = H5T_IEEE_F64LE;
+            memory_type = H5T_NATIVE_DOUBLE;
+          }
+          Handle attr(
+              H5Acreate2(object, a.name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT), what,
+              file);
+          check(H5Awrite(attr, memory_type, value), "write attribute '" + a.name + "'", file);
+        },
+        a.value.get());
+  }
 }
 
 double read_double_attribute(hid_t object, const std::string& name, const std::string& file) {

@@ -30,7 +30,8 @@ bool same_directory(const fs::path& a, const fs::path& b) {
   return !ec && same;
 }
 
-SliceFile inspect(const std::string& path, std::size_t slice, const fs::path& directory) {
+SliceFile inspect(const std::string& path, std::size_t slice, const fs::path& directory,
+                  const std::vector<SolveFile>& known) {
   if (!fs::is_regular_file(path)) {
     throw std::invalid_argument("pint::io: the file of slice " + std::to_string(slice) + ", " +
                                 path +
@@ -38,7 +39,9 @@ SliceFile inspect(const std::string& path, std::size_t slice, const fs::path& di
                                 "file of every slice (final_slice_files() names them)");
   }
   SliceFile s;
-  static_cast<SolveFile&>(s) = read_solve_file(path);
+  const auto found =
+      std::find_if(known.begin(), known.end(), [&](const SolveFile& k) { return k.path == path; });
+  static_cast<SolveFile&>(s) = found != known.end() ? *found : read_solve_file(path);
   s.source = same_directory(fs::path(path).parent_path(), directory)
                  ? fs::path(path).filename().string()
                  : fs::absolute(path).string();
@@ -140,7 +143,7 @@ std::string write_stitched(const std::string& directory,
   }
   std::vector<SliceFile> slices;
   for (std::size_t n = 0; n < slice_files.size(); ++n) {
-    slices.push_back(inspect(slice_files[n], n, dir));
+    slices.push_back(inspect(slice_files[n], n, dir, options.known));
   }
   check_joins(slices);
   const SliceFile& first = slices.front();

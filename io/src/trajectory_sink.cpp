@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 
@@ -99,8 +100,22 @@ struct Hdf5TrajectorySink::State {
   std::int64_t block_steps = 0;
   std::array<std::int64_t, 3> chunk{};
   std::int64_t next = 0;  // next saved index write() expects
+  // Memory for a block's values, not initialised (every value used is
+  // written first): a fresh page costs a fault and a zero fill, and a block a
+  // solve never fills is never touched.
+  struct Buffer {
+    std::unique_ptr<double[]> values;
+    std::int64_t capacity = 0;
+    double* ensure(std::int64_t n) {
+      if (n > capacity) {
+        values.reset(new double[static_cast<std::size_t>(n)]);
+        capacity = n;
+      }
+      return n > 0 ? values.get() : nullptr;
+    }
+  };
   struct Block {
-    std::vector<double> rows, times;
+    Buffer rows, times;
     std::int64_t first = 0, count = 0;
   };
   std::array<Block, 2> blocks;
@@ -114,7 +129,10 @@ struct Hdf5TrajectorySink::State {
   std::uint64_t data_sum = 0, t_sum = 0;
   std::atomic<std::int64_t> writer_ns{0};  // time the writer spent on files
   int committed = 0;                       // files completed (renamed)
-  bool pending_commit = false;             // a deferred commit not yet waited for
+  double first_time = 0, last_time = 0;    // of the open file's rows (writer's side)
+  mutable std::mutex written_mutex;
+  std::vector<SolveFile> written;  // the files completed (writer's side, under the mutex)
+  bool pending_commit = false;     // a deferred commit not yet waited for
 
   std::unique_ptr<Impl::Worker> worker;  // declared last: stopped first
 
@@ -150,7 +168,10 @@ struct Hdf5TrajectorySink::State {
   RowSpan span(std::int64_t max_count) {
     Block& b = blocks[static_cast<std::size_t>(filling)];
     const std::int64_t n = std::min({max_count, block_steps - b.count, steps - next});
-    return RowSpan{next, n, b.times.data() + b.count, b.rows.data() + b.count * row_values};
+    double* times = b.times.ensure(block_steps);
+    double* rows = b.rows.ensure(block_steps * row_values);
+    return RowSpan{next, n, times + b.count,
+                   rows == nullptr ? nullptr : rows + b.count * row_values};
   }
   // Caller's thread: `n` more rows of the buffer are filled.
   void fill(std::int64_t n) {
@@ -279,7 +300,7 @@ void Hdf5TrajectorySink::State::open_file() {
                     : std::string("the fine propagator alone from the previous slice's end "
                                   "(a sequential run): its last row is the next boundary")},
   };
-  Impl::write_attributes(data, attributes, f);
+  Impl::write_new_attributes(data, attributes, f);
   data_sum = t_sum = 0;
 }
 
@@ -293,10 +314,11 @@ void Hdf5TrajectorySink::State::write_block(int index) {
     Impl::write_box(
         data, H5T_NATIVE_DOUBLE, {first, static_cast<hsize_t>(solve.member_offset), 0},
         {count, static_cast<hsize_t>(solve.local_members), static_cast<hsize_t>(solve.dim)},
-        b.rows.empty() ? nullptr : b.rows.data(), xfer, "write rows to dataset 'data'", temp_path);
+        row_values == 0 ? nullptr : b.rows.values.get(), xfer, "write rows to dataset 'data'",
+        temp_path);
     // The times are the same on every rank sharing the file: rank 0 writes them.
-    Impl::write_box(t, H5T_NATIVE_DOUBLE, {first}, {rank == 0 ? count : 0}, b.times.data(), xfer,
-                    "write times to dataset 't'", temp_path);
+    Impl::write_box(t, H5T_NATIVE_DOUBLE, {first}, {rank == 0 ? count : 0}, b.times.values.get(),
+                    xfer, "write times to dataset 't'", temp_path);
   }
   // This rank's rows are values [offset, offset + row_values) of each saved
   // step's members x dim in the whole dataset.
@@ -304,11 +326,16 @@ void Hdf5TrajectorySink::State::write_block(int index) {
                      static_cast<std::uint64_t>(solve.dim);
   const auto offset = static_cast<std::uint64_t>(solve.member_offset * solve.dim);
   for (std::int64_t s = 0; s < b.count; ++s) {
-    data_sum = Impl::checksum_add(data_sum, b.rows.data() + s * row_values, row_values,
+    data_sum = Impl::checksum_add(data_sum, b.rows.values.get() + s * row_values, row_values,
                                   static_cast<std::uint64_t>(b.first + s) * total + offset);
   }
+  if (b.count > 0 && b.first == 0) first_time = b.times.values[0];
+  if (b.count > 0 && b.first + b.count == steps) {
+    last_time = b.times.values[static_cast<std::size_t>(b.count - 1)];
+  }
   if (rank == 0) {
-    t_sum = Impl::checksum_add(t_sum, b.times.data(), b.count, static_cast<std::uint64_t>(b.first));
+    t_sum = Impl::checksum_add(t_sum, b.times.values.get(), b.count,
+                               static_cast<std::uint64_t>(b.first));
   }
   if (options.on_block_written) options.on_block_written(b.first + b.count);
 }
@@ -341,6 +368,24 @@ void Hdf5TrajectorySink::State::close_file() {
   }
   if (shared) Impl::broadcast(failure, file_comm);
   if (!failure.empty()) throw std::runtime_error(failure);
+  SolveFile w;
+  w.path = final_path;
+  w.system = solve.system;
+  w.integrator = solve.integrator;
+  w.iteration = solve.iteration;
+  w.slice = solve.slice;
+  w.t0 = solve.t0;
+  w.t1 = solve.t1;
+  w.n = solve.n;
+  w.save_every = solve.save_every;
+  w.ensemble_size = solve.ensemble_size;
+  w.steps = steps;
+  w.dim = solve.dim;
+  w.members = solve.saved_members;
+  w.first_time = first_time;
+  w.last_time = last_time;
+  std::lock_guard<std::mutex> lock(written_mutex);
+  written.push_back(std::move(w));
 }
 
 void Hdf5TrajectorySink::State::discard_file() noexcept {
@@ -451,11 +496,8 @@ void Hdf5TrajectorySink::begin(const core::SolveDescription& solve) {
   b = std::max<std::int64_t>(1, std::min(b, s.steps));
   if (b >= s.chunk[0] && b < s.steps) b -= b % s.chunk[0];
   s.block_steps = b;
-  for (auto& block : s.blocks) {
-    block.rows.resize(static_cast<std::size_t>(b * s.row_values));
-    block.times.resize(static_cast<std::size_t>(b));
+  for (auto& block : s.blocks)  // memory comes with the first rows (State::span())
     block.first = block.count = 0;
-  }
   s.filling = 0;
   s.next = 0;
   s.lent = RowSpan{};
@@ -579,6 +621,10 @@ const std::int64_t* Hdf5TrajectorySink::chunk_shape() const noexcept {
 }
 int Hdf5TrajectorySink::files_committed() const noexcept {
   return state_->committed;
+}
+std::vector<SolveFile> Hdf5TrajectorySink::written_files() const {
+  std::lock_guard<std::mutex> lock(state_->written_mutex);
+  return state_->written;
 }
 double Hdf5TrajectorySink::writer_seconds() const noexcept {
   return static_cast<double>(state_->writer_ns.load()) * 1e-9;

@@ -6,10 +6,11 @@ An uninterrupted reference run on the scratch disk gives the size of each
 per-slice file; a tmpfs (mounted by the test: root only, the test skips where
 mount is not permitted) with room for pint-config.json, the first three
 slices' files and half the fourth's takes the same run, which must fail
-writing the fourth: exit code non-zero, exactly one line on stderr
-("pint: error: writing DIR/fine-0004-...h5: No space left on device ...";
-on --ranks ranks slice 3 is rank 0's, and no other rank writes then), every
-*.h5 under a final name readable to the last byte with h5py, no lock left.
+writing one of them: exit code non-zero, one line on stderr per rank that met
+the full disk ("pint: error: writing DIR/fine-...h5: No space left on device
+..."; the ranks write their files at the same time, after the window), at most
+three complete files, every *.h5 under a final name readable to the last byte
+with h5py, no lock left.
 The same run once more with --verbose prints HDF5's error stack after the
 line. Then a tmpfs with room for all but most of run.h5 (written by all ranks
 together through MPI-IO): the job must end, within 60 s, with one line naming
@@ -89,17 +90,21 @@ def main():
         lines = p.stderr.splitlines()
         print(f"exit code {p.returncode}; stderr:\n{p.stderr}")
         failures.check(p.returncode != 0, f"the run fails: exit code {p.returncode}")
-        failures.check(len(lines) == 1, f"one line on stderr: {len(lines)}")
-        # The file named is the one whose write met the full disk: which slice's
-        # that is depends on how the two ranks' writes interleave.
+        # Each rank that meets the full disk prints its line: the ranks write
+        # their slices' files at the same time (after the window), so one or
+        # more. The file named is the one whose write met the full disk: which
+        # slice's that is depends on how the ranks' writes interleave.
+        failures.check(1 <= len(lines) <= args.ranks,
+                       f"one line on stderr per rank that met the full disk: {len(lines)}")
         expected = re.compile(r"pint: error: writing " + re.escape(out) +
                               r"/fine-\d{4}-\d{6}-\d{6}\.h5: No space left on device \(.*\); "
                               r"make room .* --resume .*")
-        failures.check(lines[:1] and expected.fullmatch(lines[0]) is not None,
-                       "it names the file, the OS error and what to do")
+        failures.check(lines and all(expected.fullmatch(line) is not None for line in lines),
+                       "each names the file, the OS error and what to do")
         names = check_final_files(failures, out)
-        failures.check(names == [os.path.basename(f) for f in files[:3]],
-                       f"the complete files are the first three slices': {names}")
+        reference = [os.path.basename(f) for f in files]
+        failures.check(len(names) <= 3 and all(n in reference for n in names),
+                       f"the complete files are at most three of the run's, room for 3.5: {names}")
         failures.check(not os.path.exists(os.path.join(out, ".pint.lock")),
                        "the failed run removed its lock")
         shutil.copytree(out, res)
@@ -109,7 +114,7 @@ def main():
         p = pint_cli.run(args, ["run", "--output", out, "--verbose"] + problem, check=False)
         lines = p.stderr.splitlines()
         failures.check(p.returncode != 0 and len(lines) > 3 and expected.match(lines[0])
-                       and lines[1] == "pint: HDF5's error stack, outermost first:"
+                       and "pint: HDF5's error stack, outermost first:" in lines[1:]
                        and "errno = 28" in p.stderr,
                        f"--verbose adds HDF5's error stack:\n{p.stderr}")
         pint_cli.unmount_under(mnt)

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
@@ -24,6 +25,7 @@ struct SlicedRun {
   std::vector<int> final_iteration = {1, 2, 2};
   std::vector<double> rows, times;  // the expected stitched result
   std::int64_t members = 3, dim = 2;
+  std::vector<pint::io::SolveFile> written;  // the sink's descriptions of its files
 };
 
 SlicedRun write_slices(const std::string& dir) {
@@ -49,6 +51,7 @@ SlicedRun write_slices(const std::string& dir) {
       }
     }
   }
+  run.written = sink.written_files();
   return run;
 }
 
@@ -120,6 +123,47 @@ TEST(TEST_CATEGORY, stitched_result_is_the_concatenation_without_repeated_bounda
     EXPECT_NE(std::string(e.what()).find("fine-0002-000500-001250.h5"), std::string::npos);
   }
   EXPECT_FALSE(fs::exists(moved / "combined2.h5"));
+}
+
+TEST(TEST_CATEGORY, write_stitched_takes_the_sinks_descriptions_instead_of_reading_the_files) {
+  if (world_rank() != 0) return;
+  ScratchDir dir("stitch_known");
+  const SlicedRun run = write_slices(dir.path());
+  // The sink describes each file it wrote as reading it back does.
+  ASSERT_EQ(run.written.size(), 2u + 3u + 3u);
+  for (const auto& w : run.written) {
+    const auto r = pint::io::read_solve_file(w.path);
+    EXPECT_EQ(w.path, r.path);
+    EXPECT_EQ(w.system, r.system);
+    EXPECT_EQ(w.integrator, r.integrator);
+    EXPECT_EQ(w.iteration, r.iteration);
+    EXPECT_EQ(w.slice, r.slice);
+    EXPECT_EQ(w.t0, r.t0);
+    EXPECT_EQ(w.t1, r.t1);
+    EXPECT_EQ(w.n, r.n);
+    EXPECT_EQ(w.save_every, r.save_every);
+    EXPECT_EQ(w.ensemble_size, r.ensemble_size);
+    EXPECT_EQ(w.steps, r.steps);
+    EXPECT_EQ(w.dim, r.dim);
+    EXPECT_EQ(w.members, r.members);
+    EXPECT_EQ(w.first_time, r.first_time);
+    EXPECT_EQ(w.last_time, r.last_time);
+  }
+  const auto files = pint::io::final_slice_files(dir.path(), run.boundaries, run.final_iteration);
+  pint::io::StitchOptions options;
+  options.known = run.written;
+  const std::string result = pint::io::write_stitched(dir.path(), files, options);
+  EXPECT_TRUE(same_bits(read_doubles(result, "data"), run.rows));
+  EXPECT_TRUE(same_bits(read_doubles(result, "t"), run.times));
+  // A known description is used as given (the file is not read): one that
+  // does not join is refused although the file would join.
+  fs::remove(result);
+  const auto first = std::find_if(options.known.begin(), options.known.end(),
+                                  [&](const auto& k) { return k.path == files[0]; });
+  ASSERT_NE(first, options.known.end());
+  first->last_time += 0.125;
+  EXPECT_THROW(pint::io::write_stitched(dir.path(), files, options), std::invalid_argument);
+  EXPECT_FALSE(fs::exists(result));
 }
 
 TEST(TEST_CATEGORY, write_stitched_refuses_files_that_do_not_join) {

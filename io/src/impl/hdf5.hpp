@@ -120,7 +120,8 @@ std::vector<hsize_t> dataset_dims(hid_t dataset, const std::string& file);
 
 // Chunk shape (steps, members, dim) of about `target_bytes` of float64 rows
 // of `members` x `dim`: whole rows along steps where a row fits, else slices
-// of one row along members; never larger than the dataset.
+// of one row along members; never larger than the dataset, and split into
+// chunks of equal size (no chunk mostly past the dataset's end).
 std::array<hsize_t, 3> chunk_shape(std::int64_t steps, std::int64_t members, std::int64_t dim,
                                    std::size_t target_bytes);
 
@@ -131,6 +132,9 @@ void write_attribute(hid_t object, const std::string& name, const AttributeValue
 void write_attribute(hid_t object, const std::string& name, const std::vector<std::string>& values,
                      const std::string& file);
 void write_attributes(hid_t object, const Attributes& attributes, const std::string& file);
+// The same for an object that has none of these attributes yet (a dataset
+// just created): no look-up per name, one dataspace and string type for all.
+void write_new_attributes(hid_t object, const Attributes& attributes, const std::string& file);
 double read_double_attribute(hid_t object, const std::string& name, const std::string& file);
 std::int64_t read_int_attribute(hid_t object, const std::string& name, const std::string& file);
 std::string read_string_attribute(hid_t object, const std::string& name, const std::string& file);

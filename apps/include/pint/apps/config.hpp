@@ -92,6 +92,16 @@ struct OutputSize {
 };
 OutputSize output_size(const RunConfig& config);
 
+// Whether a run that was not given --memory-budget holds its fine solves in
+// memory (else it solves each slice's final solve again after convergence, as
+// with --memory-budget none). Holding writes every non-final solve's saved
+// rows into memory of their own (two buffers a slice, first touched there:
+// about 2 ns a byte measured on a 2-core VM, page faults included); solving
+// again recomputes members x dim x steps x stages values for the slices not
+// exact at convergence (about 0.2 ns each, Euler on one core). So: hold when
+// a fine solve computes more than ten values for each byte it saves.
+bool hold_by_default(const RunConfig& config);
+
 // "2.39 GB" (decimal units), "512 B".
 std::string bytes_text(double bytes);
 

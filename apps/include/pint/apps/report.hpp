@@ -2,6 +2,7 @@
 #pragma once
 
 #include "config.hpp"
+#include "pint/io/read_back.hpp"
 #include "pint/io/run_file.hpp"
 #include "pint/parareal/solver.hpp"
 
@@ -44,6 +45,9 @@ struct Outcome {
   std::function<void()> finish_output;
   std::function<double()> writer_seconds;
   std::function<int()> files_committed;
+  // The per-slice files this rank's sink wrote (for trajectory.h5, which then
+  // need not open them again).
+  std::function<std::vector<io::SolveFile>()> written_files;
   double writer = 0;      // seconds, filled in once the files are written
   int files_written = 0;  // per-slice files this rank completed (shared ones: each rank counts)
   std::string held_note;  // how the trajectories were kept (for the summary)

@@ -147,6 +147,42 @@ inline std::int64_t memory_budget(core::Runtime& rt, const RunConfig& cfg) {
   return budget;
 }
 
+// Rank 0 gets the descriptions of the files every rank's sink wrote (to
+// `directory`); the run-wide fields (system, integrator, members, dim,
+// ensemble size) from rank 0's own, so nothing when rank 0 wrote none.
+// Collective over comm.
+inline std::vector<io::SolveFile> gather_written_files(MPI_Comm comm,
+                                                       const std::vector<io::SolveFile>& mine,
+                                                       const std::string& directory) {
+  constexpr size_t fields = 9;
+  std::vector<double> values;
+  for (const auto& f : mine) {
+    values.insert(values.end(),
+                  {static_cast<double>(f.slice), static_cast<double>(f.iteration), f.t0, f.t1,
+                   static_cast<double>(f.n), static_cast<double>(f.save_every),
+                   static_cast<double>(f.steps), f.first_time, f.last_time});
+  }
+  const auto all = gather_on_root(comm, values);
+  std::vector<io::SolveFile> files;
+  if (mine.empty()) return files;  // not rank 0, or rank 0 wrote none
+  for (size_t i = 0; i + fields <= all.size(); i += fields) {
+    io::SolveFile f = mine.front();
+    f.slice = static_cast<std::int64_t>(all[i]);
+    f.iteration = static_cast<std::int64_t>(all[i + 1]);
+    f.t0 = all[i + 2];
+    f.t1 = all[i + 3];
+    f.n = static_cast<std::int64_t>(all[i + 4]);
+    f.save_every = static_cast<std::int64_t>(all[i + 5]);
+    f.steps = static_cast<std::int64_t>(all[i + 6]);
+    f.first_time = all[i + 7];
+    f.last_time = all[i + 8];
+    f.path = (fs::path(directory) / io::fine_file_name(static_cast<int>(f.iteration), f.t0, f.t1))
+                 .string();
+    files.push_back(std::move(f));
+  }
+  return files;
+}
+
 // Rank 0 gets, for every slice, the iteration of its final file.
 inline std::vector<int> gather_slice_iterations(MPI_Comm comm, int slices,
                                                 const std::vector<int>& owned,
@@ -214,14 +250,16 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   const bool saving = !cfg.saved_members.empty();  // --save-members none: no per-slice files
   const auto sink = saving ? make_sink(cfg, dec.member_comm()) : nullptr;
 
-  // Each slice's file written once. By default the solves are held in memory
-  // (within the budget) until their slice is final or the run ends. With
-  // --memory-budget none the solver hands the sink only the fine solves whose
-  // slice is final (input exact: iteration k > n for slice n counted from its
-  // window's first) and solves each other slice's final one again after
-  // convergence (the same bits): nothing held, nothing superseded.
+  // Each slice's file written once. With --memory-budget BYTES (and by
+  // default where holding is the cheaper, hold_by_default()) the solves are
+  // held in memory (within the budget) until their slice is final or the run
+  // ends. Else (--memory-budget none) the solver hands the sink only the fine
+  // solves whose slice is final (input exact: iteration k > n for slice n
+  // counted from its window's first) and solves each other slice's final one
+  // again after convergence (the same bits): nothing held, nothing superseded.
   std::shared_ptr<io::HoldingSink> held;
-  const bool hold = sink && !cfg.keep_iterations && cfg.memory_budget != RunConfig::memory_none;
+  const bool hold = sink && !cfg.keep_iterations && cfg.memory_budget != RunConfig::memory_none &&
+                    (cfg.memory_budget >= 0 || hold_by_default(cfg));
   if (hold) {
     std::vector<int> window_first(static_cast<size_t>(cfg.slices), 0);
     for (int w = 0; w < dec.windows(); ++w) {
@@ -251,12 +289,16 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   opt.system_name = cfg.system;
   opt.sink_final_only = sink && !cfg.keep_iterations && !hold;
   opt.final_sweep = cfg.final_sweep;
+  // Then every file after the window: on cores shared by a rank and its
+  // writer, files written during the iterations delay the other ranks.
+  opt.output_after_window = opt.sink_final_only;
   if (opt.final_sweep && sink) {
     out.held_note = "with a final fine sweep from the converged boundaries";
   } else if (opt.sink_final_only) {
     out.held_note =
-        "nothing held in memory: slices not yet exact had their final fine solve solved again "
-        "after convergence";
+        std::string("nothing held in memory") +
+        (cfg.memory_budget < 0 ? ", as solving again costs less here than holding" : "") +
+        ": each slice's final fine solve solved again after convergence and written then";
   }
   opt.placement = cfg.placement;
   if (rt.rank() == 0 && !cfg.invocation.quiet) {
@@ -314,6 +356,7 @@ Outcome run_parareal(core::Runtime& rt, const RunConfig& cfg, const std::vector<
   if (sink) {
     out.writer_seconds = [sink] { return sink->writer_seconds(); };
     out.files_committed = [sink] { return sink->files_committed(); };
+    out.written_files = [sink] { return sink->written_files(); };
   }
   return out;
 }
@@ -389,6 +432,7 @@ Outcome run_sequential(core::Runtime& rt, const RunConfig& cfg, const std::vecto
     out.finish_output = [sink] { sink->flush(); };
     out.writer_seconds = [sink] { return sink->writer_seconds(); };
     out.files_committed = [sink] { return sink->files_committed(); };
+    out.written_files = [sink] { return sink->written_files(); };
   }
   t.fine_solves = N - first;
   t.fine_stored = first;
@@ -506,6 +550,13 @@ int run_system(core::Runtime& rt, const RunConfig& cfg, const std::string& comma
   }
   if (out.writer_seconds) out.writer = out.writer_seconds();
   if (out.files_committed) out.files_written = out.files_committed();
+  // What each rank's sink wrote, on rank 0, so that stitching need not open
+  // every file again (a file read back when resuming is still opened).
+  std::vector<io::SolveFile> known;
+  if (saving)
+    known = gather_written_files(
+        rt.world(), out.written_files ? out.written_files() : std::vector<io::SolveFile>{},
+        cfg.output);
   if (root && saving) {
     io::StitchOptions stitch;
     stitch.attributes = value_attributes(cfg);
@@ -524,6 +575,7 @@ int run_system(core::Runtime& rt, const RunConfig& cfg, const std::string& comma
                                     "run.h5's boundary_states are the corrected U^K, which "
                                     "differ from the rows at the slice ends by up to the "
                                     "tolerance")});
+    stitch.known = std::move(known);
     io::write_stitched(cfg.output, io::final_slice_files(cfg.output, times, out.slice_iterations),
                        stitch);
     if (!cfg.keep_iterations) remove_superseded(cfg.output, times, out.slice_iterations);

@@ -19,6 +19,7 @@
 #pragma once
 
 #include "pint/io/attributes.hpp"
+#include "pint/io/read_back.hpp"
 
 #include <string>
 #include <vector>
@@ -32,6 +33,10 @@ struct StitchOptions {
   bool keep_older_iterations = true;
   // Written as attributes on the root group (e.g. omega0, zeta, q0, p0).
   Attributes attributes;
+  // Descriptions of slice files known already (by the sink that wrote them:
+  // Hdf5TrajectorySink::written_files()), matched by path: those files are
+  // not opened again, only checked to exist. The others are read.
+  std::vector<SolveFile> known;
 };
 
 // The files of the final solve of each slice: slice n's is

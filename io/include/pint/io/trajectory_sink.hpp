@@ -37,6 +37,7 @@
 
 #include "pint/core/trajectory_sink.hpp"
 #include "pint/io/hdf5_lock.hpp"
+#include "pint/io/read_back.hpp"
 
 #include <mpi.h>
 
@@ -122,6 +123,10 @@ class Hdf5TrajectorySink final : public core::TrajectorySink {
   double writer_seconds() const noexcept;
   // Files this sink completed (committed and renamed) so far.
   int files_committed() const noexcept;
+  // The descriptions of those files, as read_solve_file() would read them
+  // back (for write_stitched(), which then need not open them). Complete
+  // after flush() (a deferred commit is added once done).
+  std::vector<SolveFile> written_files() const;
 
  private:
   struct State;

@@ -97,6 +97,14 @@ struct Options {
   // states per slice), which gives the same bits. The sink then gets each
   // slice's final solve once and no other.
   bool sink_final_only = false;
+  // With sink_final_only (and no final sweep): the sink gets no solve while
+  // the iterations run, not even the final ones; after each window every
+  // slice's final fine solve is solved again from its kept input into the sink
+  // (one more fine solve per slice, the same bits). A rank's files are then
+  // written when it has no solve left to delay: where a rank's writer shares
+  // its core, files written during the iterations hold up the ranks waiting
+  // for its boundaries.
+  bool output_after_window = false;
   // A final fine sweep after each window: F(U_n^K) from the boundaries of its
   // last iteration K, into the sink as iteration K + 1 (SolveDescription::
   // final_sweep), so each slice's trajectory starts at U_n^K bit for bit. A
@@ -388,6 +396,10 @@ class FineSolves {
     if (opt.stored_fine) stored_state_.resize(static_cast<size_t>(ensemble.size()) * System::dim);
   }
 
+  bool after_window() const {
+    return opt_.sink_final_only && opt_.output_after_window && !opt_.final_sweep;
+  }
+
   // Room for the inputs kept for the output pass (Options::sink_final_only
   // without a final sweep): two states per slice of the largest window, made
   // (and touched) here, before the timed solves.
@@ -413,7 +425,8 @@ class FineSolves {
     for (int i = 0; i < store.slices(); ++i) {
       if (!store.changed(i)) continue;
       const int n = store.slice(i);
-      const bool streams = opt_.sink && (!opt_.sink_final_only || k - 1 >= n - first);
+      const bool streams =
+          opt_.sink && (!opt_.sink_final_only || (!after_window() && k - 1 >= n - first));
       double kept_time = 0;
       if (!streams && !kept_.empty()) {  // its output is made after the window, from this input
         const double t = MPI_Wtime();
@@ -459,8 +472,9 @@ class FineSolves {
   // output of each owned slice that the sink has not got yet, solved again
   // into it. final_iteration[i]: the iteration of slice i's final fine solve;
   // a final sweep's solve, F(U_n^K), becomes iteration K + 1 there. A slice
-  // whose final solve had an exact input was streamed as it ran: with a final
-  // sweep too, since U_n^K is that input. Collective over the ranks sharing
+  // whose final solve had an exact input was streamed as it ran (unless
+  // Options::output_after_window): with a final sweep too, since U_n^K is that
+  // input. Collective over the ranks sharing
   // files, like every solve into the sink.
   void output_pass(int K, int first, const SliceStore<MemorySpace>& store, int* final_iteration) {
     if (!opt_.sink || K < 1 || !(opt_.sink_final_only || opt_.final_sweep)) return;
@@ -468,7 +482,7 @@ class FineSolves {
     const std::function<bool()> never = [] { return false; };
     for (int i = 0; i < store.slices(); ++i) {
       const int n = store.slice(i), j = final_iteration[i];
-      if (j < 1 || j - 1 >= n - first) continue;  // streamed when solved
+      if (j < 1 || (!after_window() && j - 1 >= n - first)) continue;  // streamed when solved
       int k = j;
       View from = store.input(i);  // U_n^K
       if (opt_.final_sweep) {
@@ -496,6 +510,12 @@ class FineSolves {
       tm_.output += MPI_Wtime() - t;
       tm_.output_after += MPI_Wtime() - t;
       final_iteration[i] = k;
+    }
+    // The next window numbers its iterations from 1 again: no input kept here
+    // may be taken for one of its solves.
+    for (auto& slot : kept_) {
+      for (auto& kept : slot)
+        kept.first = -1;
     }
   }
 
