@@ -73,22 +73,40 @@ Handle string_type(const std::string& file) {
   return type;
 }
 
+// `fresh`: the object has no attribute `name` yet (no look-up); else one is replaced.
 Handle create_attribute(hid_t object, const std::string& name, hid_t type, hid_t space,
-                        const std::string& file) {
+                        const std::string& file, bool fresh = false) {
   const std::string what = "create attribute '" + name + "'";
-  if (check(H5Aexists(object, name.c_str()), what, file) > 0) {
+  if (!fresh && check(H5Aexists(object, name.c_str()), what, file) > 0) {
     check(H5Adelete(object, name.c_str()), what, file);
   }
   return Handle(H5Acreate2(object, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), what,
                 file);
 }
 
-template <class T>
-void write_scalar_attribute(hid_t object, const std::string& name, hid_t file_type,
-                            hid_t memory_type, const T& value, const std::string& file) {
-  Handle space(H5Screate(H5S_SCALAR), "create a dataspace", file);
-  Handle attr = create_attribute(object, name, file_type, space, file);
-  check(H5Awrite(attr, memory_type, &value), "write attribute '" + name + "'", file);
+// `value` as the scalar attribute `name` of `object`: string, float64 or
+// int64. `space` (scalar) and `text` (string_type()) are the caller's, so that
+// many attributes can share them; `fresh` as create_attribute's.
+void write_scalar_attribute(hid_t object, const std::string& name, const AttributeValue& value,
+                            hid_t space, hid_t text, bool fresh, const std::string& file) {
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        hid_t file_type = H5T_STD_I64LE, memory_type = H5T_NATIVE_INT64;
+        const void* data = &v;
+        const char* chars = nullptr;
+        if constexpr (std::is_same_v<T, std::string>) {
+          file_type = memory_type = text;
+          chars = v.c_str();
+          data = &chars;
+        } else if constexpr (std::is_same_v<T, double>) {
+          file_type = H5T_IEEE_F64LE;
+          memory_type = H5T_NATIVE_DOUBLE;
+        }
+        Handle attr = create_attribute(object, name, file_type, space, file, fresh);
+        check(H5Awrite(attr, memory_type, data), "write attribute '" + name + "'", file);
+      },
+      value.get());
 }
 
 template <class T>
@@ -365,20 +383,9 @@ std::array<hsize_t, 3> chunk_shape(std::int64_t steps, std::int64_t members, std
 void write_attribute(hid_t object, const std::string& name, const AttributeValue& value,
                      const std::string& file) {
   Hdf5Guard guard;
-  std::visit(
-      [&](const auto& v) {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, std::string>) {
-          Handle type = string_type(file);
-          const char* text = v.c_str();
-          write_scalar_attribute(object, name, type, type, text, file);
-        } else if constexpr (std::is_same_v<T, double>) {
-          write_scalar_attribute(object, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v, file);
-        } else {
-          write_scalar_attribute(object, name, H5T_STD_I64LE, H5T_NATIVE_INT64, v, file);
-        }
-      },
-      value.get());
+  Handle space(H5Screate(H5S_SCALAR), "create a dataspace", file);
+  Handle text = string_type(file);
+  write_scalar_attribute(object, name, value, space, text, false, file);
 }
 
 void write_attribute(hid_t object, const std::string& name, const std::vector<std::string>& values,
@@ -404,29 +411,8 @@ void write_new_attributes(hid_t object, const Attributes& attributes, const std:
   Hdf5Guard guard;
   Handle space(H5Screate(H5S_SCALAR), "create a dataspace", file);
   Handle text = string_type(file);
-  for (const auto& a : attributes) {
-    const std::string what = "create attribute '" + a.name + "'";
-    std::visit(
-        [&](const auto& v) {
-          using T = std::decay_t<decltype(v)>;
-          hid_t file_type = H5T_STD_I64LE, memory_type = H5T_NATIVE_INT64;
-          const void* value = &v;
-          const char* chars = nullptr;
-          if constexpr (std::is_same_v<T, std::string>) {
-            file_type = memory_type = text;
-            chars = v.c_str();
-            value = &chars;
-          } else if constexpr (std::is_same_v<T, double>) {
-            file_type = H5T_IEEE_F64LE;
-            memory_type = H5T_NATIVE_DOUBLE;
-          }
-          Handle attr(
-              H5Acreate2(object, a.name.c_str(), file_type, space, H5P_DEFAULT, H5P_DEFAULT), what,
-              file);
-          check(H5Awrite(attr, memory_type, value), "write attribute '" + a.name + "'", file);
-        },
-        a.value.get());
-  }
+  for (const auto& a : attributes)
+    write_scalar_attribute(object, a.name, a.value, space, text, true, file);
 }
 
 double read_double_attribute(hid_t object, const std::string& name, const std::string& file) {
