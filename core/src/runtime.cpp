@@ -34,8 +34,7 @@ Runtime* g_current = nullptr;
 int node_cores(MPI_Comm node) {
   cpu_set_t set;
   CPU_ZERO(&set);
-  const bool known = sched_getaffinity(0, sizeof(set), &set) == 0;
-  if (!known) CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof(set), &set) != 0) CPU_ZERO(&set);
   MPI_Allreduce(MPI_IN_PLACE, &set, static_cast<int>(sizeof(set)), MPI_BYTE, MPI_BOR, node);
   const int count = CPU_COUNT(&set);
   return count > 0 ? count : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -155,11 +154,11 @@ Runtime::Runtime(int& argc, char**& argv, RuntimeOptions options) {
   placement_.host.assign(host.data(), static_cast<size_t>(len));
   placement_.node_cores = node_cores(node_comm_);
 
-  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  placement_.threads = options.threads ? std::max(1, *options.threads)
-                                       : threads_per_rank(std::getenv("SLURM_CPUS_PER_TASK"),
-                                                          std::getenv("OMP_NUM_THREADS"), cores,
-                                                          placement_.node_ranks);
+  placement_.threads =
+      options.threads
+          ? std::max(1, *options.threads)
+          : threads_per_rank(std::getenv("SLURM_CPUS_PER_TASK"), std::getenv("OMP_NUM_THREADS"),
+                             placement_.node_cores, placement_.node_ranks);
   placement_.device = device_for_rank(placement_.node_rank, visible_devices(), options.device);
 #if !defined(KOKKOS_ENABLE_OPENMP) && !defined(KOKKOS_ENABLE_THREADS)
   placement_.threads = 1;  // host backends without threads run on one
@@ -175,22 +174,20 @@ Runtime::Runtime(int& argc, char**& argv, RuntimeOptions options) {
 }
 
 std::string oversubscribed(const std::vector<Placement>& ranks) {
-  std::map<std::string, std::pair<int, int>> threads;  // host: threads, cores
+  struct Node {
+    int ranks = 0, threads = 0, cores = 0;
+  };
+  std::map<std::string, Node> nodes;
   for (const Placement& p : ranks) {
-    auto& t = threads[p.host];
-    t.first += p.threads;
-    t.second = p.node_cores;
+    Node& n = nodes[p.host];
+    ++n.ranks;
+    n.threads += p.threads;
+    n.cores = p.node_cores;
   }
-  for (const auto& [host, t] : threads) {
-    if (t.first <= t.second) continue;
-    int count = 0, per = 0;
-    for (const Placement& p : ranks) {
-      if (p.host != host) continue;
-      ++count;
-      per = p.threads;
-    }
-    return std::to_string(count) + " ranks x " + std::to_string(per) + " thread(s) on " +
-           std::to_string(t.second) + " core(s) of host " + host;
+  for (const auto& [host, n] : nodes) {
+    if (n.threads <= n.cores) continue;
+    return std::to_string(n.ranks) + " ranks x " + std::to_string(n.threads / n.ranks) +
+           " thread(s) on " + std::to_string(n.cores) + " core(s) of host " + host;
   }
   return {};
 }

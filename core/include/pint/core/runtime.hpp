@@ -34,8 +34,8 @@ struct RuntimeOptions {
 };
 
 // Threads per rank without oversubscribing the node: SLURM_CPUS_PER_TASK, else
-// OMP_NUM_THREADS, else the node's cores divided by the ranks on the node
-// (at least 1). Environment values that are not positive integers are ignored.
+// OMP_NUM_THREADS, else the cores the node's ranks may run on (Placement::node_cores)
+// divided by the ranks on the node (at least 1). Environment values that are not positive integers are ignored.
 int threads_per_rank(const char* slurm_cpus_per_task, const char* omp_num_threads, int node_cores,
                      int ranks_on_node);
 
