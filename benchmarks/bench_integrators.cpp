@@ -43,7 +43,7 @@ double process_cpu_seconds() {
   return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
-// The highest FP64 peak (kernels::fp64_peak's FMA chains) measured on Space's
+// The highest FP64 peak (kernels::fp64_peak's chains) measured on Space's
 // threads so far in this process: every fraction of peak divides by it. Other
 // work on the machine can only slow a run down, so the highest run is the
 // closest to the machine's peak; a fraction can then only be underestimated.
@@ -54,7 +54,7 @@ kernels::Peak& process_peak() {
 }
 
 // A kernel row and the peak measured alike and close together in time: one
-// peak run (the FMA chains, about 20 ms, on the same threads and timed with the
+// peak run (the chains, about 20 ms, on the same threads and timed with the
 // same clock as the kernel: the thread's CPU time on one thread, the wall
 // otherwise) before every timed iteration of the row and one after the last; an
 // iteration of a one-thread row at 10^6 members or fewer lasts about as long as
@@ -102,6 +102,8 @@ class PeakAndKernel {
     state.counters["row_peak_GFLOP_per_s"] = row_peak_.gflops;
     state.counters["row_peak_mean_GFLOP_per_s"] = peak_sum_ / peak_runs_;
     state.counters["peak_vector_bits"] = peak().vector_bits;
+    state.counters["peak_add_chains"] = peak().add_chains;  // 0: the FMA chains alone
+    state.counters["peak_fma_GFLOP_per_s"] = peak().fma_gflops;
     state.counters["cpu_time"] = peak().cpu_time;  // 1: one thread, timed with its CPU time
     if (flops_per_step > 0) {
       state.counters["GFLOP_per_s"] = member_steps * flops_per_step / best_seconds_ / 1e9;
@@ -130,6 +132,8 @@ void BM_fp64_peak(benchmark::State& state) {
   state.counters["threads"] = p.threads;
   state.counters["vector_bits"] = p.vector_bits;
   state.counters["chains"] = p.chains;
+  state.counters["add_chains"] = p.add_chains;
+  state.counters["fma_GFLOP_per_s"] = p.fma_gflops;
 }
 
 // Steps per timed iteration. On a host space: about as long as one peak run
@@ -419,6 +423,9 @@ int main(int argc, char** argv) {
   const auto peak = process_peak<Exec>();
   benchmark::AddCustomContext("fp64_peak_GFLOP_per_s", std::to_string(peak.gflops));
   benchmark::AddCustomContext("fp64_peak_vector_bits", std::to_string(peak.vector_bits));
+  benchmark::AddCustomContext("fp64_peak_add_chains", std::to_string(peak.add_chains));
+  benchmark::AddCustomContext("fp64_peak_fma_chains_alone_GFLOP_per_s",
+                              std::to_string(peak.fma_gflops));
   benchmark::AddCustomContext("fp64_peak_single_thread_GFLOP_per_s",
                               std::to_string(process_peak<Kokkos::Serial>().gflops));
   benchmark::AddCustomContext("host_lanes", std::to_string(pint::kernels::host_lanes()));

@@ -2,9 +2,12 @@
 // multiply-adds held in registers, on every thread of a host space (with the
 // widest FMA vectors the build targets: AVX-512, AVX2+FMA, else scalar fma) or
 // on many threads of a GPU (one thread: scalar FMA chains). An FMA counts as 2
-// flops. Every throughput pint reports as a fraction of peak divides by this
-// figure, measured in the same process; with the widest vectors and enough
-// chains to hide the FMA latency no kernel can exceed it.
+// flops. On a host the peak is the faster of two kernels: the FMA chains alone,
+// and FMA chains with independent add chains beside them (faster on cores with
+// add pipes of their own, such as AMD Zen's). Every throughput pint reports as
+// a fraction of peak divides by this figure, measured in the same process; with
+// the widest vectors, enough chains to hide the latencies and every FP pipe busy
+// no kernel can exceed it.
 #pragma once
 
 #include "pint/core/compat.hpp"
@@ -89,75 +92,108 @@ constexpr int host_fma_chains() {
   return host_fma_vector_bits() == 256 ? 12 : 16;
 }
 
+// The second host kernel: FMA chains with independent add chains beside them.
+// Cores with FP add pipes of their own (AMD Zen: two FMA/multiply pipes and two
+// add pipes) run both at once, 1.5x the FMA chains' flops there (a kernel with
+// adds, such as RK4, can then beat the FMA chains alone); where adds share the
+// FMA ports (Intel) the mix is slower, and the FMA chains are the peak. Add
+// latency (3 cycles) x pipes (2) chains; with AVX2 they and the two constants
+// fill the 16 ymm registers.
+constexpr int host_mixed_fma_chains() {
+  return host_fma_vector_bits() == 256 ? 8 : 12;
+}
+constexpr int host_add_chains() {
+  return host_fma_vector_bits() == 256 ? 6 : 12;
+}
+
 namespace Impl {
 
-// One host thread's FMA chains: `iterations` rounds of host_fma_chains()
-// vector FMAs. Returns a value that depends on every chain (so none is dropped).
-inline double host_fma_chain_work(std::int64_t iterations, double seed) {
-  constexpr int C = host_fma_chains();
-  const double x = 1.0 + 1e-15, y = 1e-16;
+// The host's FP64 vector of host_fma_vector_bits() and the operations the
+// chains use.
 #if defined(__AVX512F__) && !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__)
-  __m512d a[C];
-  const __m512d vx = _mm512_set1_pd(x), vy = _mm512_set1_pd(y);
-  for (int j = 0; j < C; ++j)
-    a[j] = _mm512_set1_pd(seed + 1e-3 * j);
-  for (std::int64_t it = 0; it < iterations; ++it) {
-#pragma GCC unroll 16
-    for (int j = 0; j < C; ++j)
-      a[j] = _mm512_fmadd_pd(a[j], vx, vy);
+struct HostVector {
+  using type = __m512d;
+  static type set(double x) { return _mm512_set1_pd(x); }
+  static type fma(type a, type b, type c) { return _mm512_fmadd_pd(a, b, c); }
+  static type add(type a, type b) { return _mm512_add_pd(a, b); }
+  static double sum(type v) {
+    double out[8];  // not _mm512_reduce_add_pd: GCC 12 warns inside it (-Wmaybe-uninitialized)
+    _mm512_storeu_pd(out, v);
+    double s = 0;
+    for (int j = 0; j < 8; ++j)
+      s += out[j];
+    return s;
   }
-  __m512d s = a[0];
-  for (int j = 1; j < C; ++j)
-    s = _mm512_add_pd(s, a[j]);
-  double out[8];  // not _mm512_reduce_add_pd: GCC 12 warns inside it (-Wmaybe-uninitialized)
-  _mm512_storeu_pd(out, s);
-  double sum = 0;
-  for (int j = 0; j < 8; ++j)
-    sum += out[j];
-  return sum;
+};
 #elif defined(__FMA__) && defined(__AVX__) && !defined(__CUDA_ARCH__) && \
     !defined(__HIP_DEVICE_COMPILE__)
-  __m256d a[C];
-  const __m256d vx = _mm256_set1_pd(x), vy = _mm256_set1_pd(y);
-  for (int j = 0; j < C; ++j)
-    a[j] = _mm256_set1_pd(seed + 1e-3 * j);
+struct HostVector {
+  using type = __m256d;
+  static type set(double x) { return _mm256_set1_pd(x); }
+  static type fma(type a, type b, type c) { return _mm256_fmadd_pd(a, b, c); }
+  static type add(type a, type b) { return _mm256_add_pd(a, b); }
+  static double sum(type v) {
+    double out[4];
+    _mm256_storeu_pd(out, v);
+    return out[0] + out[1] + out[2] + out[3];
+  }
+};
+#else
+struct HostVector {
+  using type = double;
+  static type set(double x) { return x; }
+  static type fma(type a, type b, type c) { return pint::math::fma(a, b, c); }
+  static type add(type a, type b) { return a + b; }
+  static double sum(type v) { return v; }
+};
+#endif
+
+// One host thread's chains: `iterations` rounds of F vector FMAs and A vector
+// adds, each on its own chain. Returns a value that depends on every chain (so
+// none is dropped).
+template <int F, int A>
+double host_chain_work(std::int64_t iterations, double seed) {
+  using V = HostVector;
+  typename V::type f[F], a[A > 0 ? A : 1];
+  const typename V::type x = V::set(1.0 + 1e-15), y = V::set(1e-16);
+  for (int j = 0; j < F; ++j)
+    f[j] = V::set(seed + 1e-3 * j);
+  for (int j = 0; j < A; ++j)
+    a[j] = V::set(seed - 1e-3 * j);
   for (std::int64_t it = 0; it < iterations; ++it) {
 #pragma GCC unroll 16
-    for (int j = 0; j < C; ++j)
-      a[j] = _mm256_fmadd_pd(a[j], vx, vy);
+    for (int j = 0; j < F; ++j)
+      f[j] = V::fma(f[j], x, y);
+#pragma GCC unroll 16
+    for (int j = 0; j < A; ++j)
+      a[j] = V::add(a[j], y);
   }
-  double out[4];
-  __m256d s = a[0];
-  for (int j = 1; j < C; ++j)
-    s = _mm256_add_pd(s, a[j]);
-  _mm256_storeu_pd(out, s);
-  return out[0] + out[1] + out[2] + out[3];
-#else
-  double a[C];
-  for (int j = 0; j < C; ++j)
-    a[j] = seed + 1e-3 * j;
-  for (std::int64_t it = 0; it < iterations; ++it) {
-    for (int j = 0; j < C; ++j)
-      a[j] = pint::math::fma(a[j], x, y);
-  }
-  double s = 0;
-  for (int j = 0; j < C; ++j)
-    s += a[j];
-  return s;
-#endif
+  typename V::type s = f[0];
+  for (int j = 1; j < F; ++j)
+    s = V::add(s, f[j]);
+  for (int j = 0; j < A; ++j)
+    s = V::add(s, a[j]);
+  return V::sum(s);
 }
 
-// Flops of one host thread's host_fma_chain_work(iterations).
-inline double host_fma_chain_flops(std::int64_t iterations) {
-  return static_cast<double>(iterations) * host_fma_chains() * (host_fma_vector_bits() / 64) * 2;
+// Flops of one host thread's host_chain_work<F, A>(iterations): an FMA is 2.
+inline double host_chain_flops(std::int64_t iterations, int fma_chains, int add_chains) {
+  return static_cast<double>(iterations) * (2 * fma_chains + add_chains) *
+         (host_fma_vector_bits() / 64);
 }
 
-// Host spaces: one work item per thread, each its thread's chains.
+// Host spaces: one work item per thread, each its thread's chains (the FMA
+// chains alone, or with the add chains beside them).
 template <class OutView>
 struct HostPeak {
   OutView out;
   std::int64_t iterations;
-  void operator()(int i) const { out(i) = host_fma_chain_work(iterations, 1.0 + i); }
+  bool with_adds;
+  void operator()(int i) const {
+    out(i) = with_adds
+                 ? host_chain_work<host_mixed_fma_chains(), host_add_chains()>(iterations, 1.0 + i)
+                 : host_chain_work<host_fma_chains(), 0>(iterations, 1.0 + i);
+  }
 };
 
 // GPUs: per thread, kDeviceChains scalar chains.
@@ -187,9 +223,11 @@ struct DevicePeak {
 
 // What one measurement of the peak found.
 struct Peak {
-  double gflops = 0;      // FP64 GFLOP/s, an FMA counted as 2
+  double gflops = 0;      // FP64 GFLOP/s, an FMA counted as 2: the faster kernel's
+  double fma_gflops = 0;  // the FMA chains alone
   int vector_bits = 0;    // of each FMA (64: scalar; GPUs: per thread)
-  int chains = 0;         // independent chains per work item
+  int chains = 0;         // independent FMA chains per work item, of the faster kernel
+  int add_chains = 0;     // add chains beside them (0: the FMA chains alone were faster)
   int threads = 0;        // work items run concurrently (host: the space's threads)
   bool cpu_time = false;  // timed with the thread's CPU time (one thread), else the wall
 };
@@ -204,15 +242,26 @@ Peak measure_fp64_peak(const ExecSpace& exec, std::int64_t iterations) {
   if constexpr (host) {
     const int items = exec.concurrency();
     Out out("pint::kernels::peak_out", static_cast<size_t>(items));
-    exec.fence();
-    SpaceTimer<ExecSpace> timer;
-    Kokkos::parallel_for("pint::kernels::fp64_peak", Kokkos::RangePolicy<ExecSpace>(exec, 0, items),
-                         Impl::HostPeak<Out>{out, iterations});
-    exec.fence();
-    const double seconds = timer.seconds();
-    peak.gflops = items * Impl::host_fma_chain_flops(iterations) / seconds / 1e9;
+    const auto gflops = [&](bool with_adds) {
+      exec.fence();
+      SpaceTimer<ExecSpace> timer;
+      Kokkos::parallel_for(
+          with_adds ? "pint::kernels::fp64_peak_fma_add" : "pint::kernels::fp64_peak",
+          Kokkos::RangePolicy<ExecSpace>(exec, 0, items),
+          Impl::HostPeak<Out>{out, iterations, with_adds});
+      exec.fence();
+      const double seconds = timer.seconds();
+      const int fma_chains = with_adds ? host_mixed_fma_chains() : host_fma_chains();
+      const int add_chains = with_adds ? host_add_chains() : 0;
+      return items * Impl::host_chain_flops(iterations, fma_chains, add_chains) / seconds / 1e9;
+    };
+    peak.fma_gflops = gflops(false);
+    const double mixed = gflops(true);
+    const bool adds_faster = mixed > peak.fma_gflops;
+    peak.gflops = adds_faster ? mixed : peak.fma_gflops;
     peak.vector_bits = host_fma_vector_bits();
-    peak.chains = host_fma_chains();
+    peak.chains = adds_faster ? host_mixed_fma_chains() : host_fma_chains();
+    peak.add_chains = adds_faster ? host_add_chains() : 0;
     peak.threads = items;
     peak.cpu_time = runs_on_calling_thread<ExecSpace>();
   } else {
@@ -226,6 +275,7 @@ Peak measure_fp64_peak(const ExecSpace& exec, std::int64_t iterations) {
     const double seconds = timer.seconds();
     peak.gflops = static_cast<double>(items) * static_cast<double>(iterations) *
                   Impl::kDeviceChains * 2 / seconds / 1e9;
+    peak.fma_gflops = peak.gflops;  // a GPU's adds and FMAs share their units
     peak.vector_bits = 64;
     peak.chains = Impl::kDeviceChains;
     peak.threads = items;
