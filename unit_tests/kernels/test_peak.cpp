@@ -5,6 +5,7 @@
 // here.
 #include "pint/core/ensemble.hpp"
 #include "pint/core/systems.hpp"
+#include "pint/kernels/methods.hpp"
 #include "pint/kernels/peak.hpp"
 #include "pint/kernels/propagate.hpp"
 
@@ -42,10 +43,10 @@ TEST(TEST_CATEGORY, fp64_peak_uses_the_widest_fma_vectors_of_the_build) {
 }
 
 // The peak is the faster of the FMA chains alone and the FMA chains with add
-// chains beside them: on AMD Zen (two FMA and two add pipes) the second reaches
-// 1.5x the first, and RK4 (16 FMAs and 6 adds or multiplies per vector) ran at
-// 0.95 of the first there. Where it is the mix, both kinds of chain are enough
-// to hide their latencies.
+// chains beside them. A build for AMD Zen (two FMA and two add pipes; RK4 ran at
+// 0.95 of the FMA chains alone there, and above 1 once its s + 2k became adds)
+// must find the mix faster: 1.5x in theory, 1.33-1.55x measured with AVX2 and
+// AVX-512 on a Zen 4.
 TEST(TEST_CATEGORY, fp64_peak_counts_the_add_pipes_where_they_add_flops) {
   const kernels::Peak p = kernels::fp64_peak(OneThread(), 3, 0.02);
   std::printf(
@@ -53,14 +54,11 @@ TEST(TEST_CATEGORY, fp64_peak_counts_the_add_pipes_where_they_add_flops) {
       p.fma_gflops, p.gflops, p.chains, p.add_chains);
   EXPECT_GT(p.fma_gflops, 0.1);
   EXPECT_GE(p.gflops, p.fma_gflops);
-  if (p.add_chains == 0) {
-    EXPECT_EQ(p.gflops, p.fma_gflops);
-    EXPECT_EQ(p.chains, kernels::host_fma_chains());
-  } else {
-    EXPECT_GT(p.gflops, p.fma_gflops);
-    EXPECT_EQ(p.chains, kernels::host_mixed_fma_chains());
+  EXPECT_EQ(p.chains,
+            p.add_chains == 0 ? kernels::host_fma_chains() : kernels::host_mixed_fma_chains());
+  if constexpr (kernels::Impl::separate_add_pipes) {
     EXPECT_EQ(p.add_chains, kernels::host_add_chains());
-    EXPECT_GE(p.add_chains, 6);
+    EXPECT_GT(p.gflops, 1.2 * p.fma_gflops);
   }
 }
 
