@@ -116,14 +116,8 @@ struct HostVector {
   static type set(double x) { return _mm512_set1_pd(x); }
   static type fma(type a, type b, type c) { return _mm512_fmadd_pd(a, b, c); }
   static type add(type a, type b) { return _mm512_add_pd(a, b); }
-  static double sum(type v) {
-    double out[8];  // not _mm512_reduce_add_pd: GCC 12 warns inside it (-Wmaybe-uninitialized)
-    _mm512_storeu_pd(out, v);
-    double s = 0;
-    for (int j = 0; j < 8; ++j)
-      s += out[j];
-    return s;
-  }
+  // not _mm512_reduce_add_pd for the sum: GCC 12 warns inside it (-Wmaybe-uninitialized)
+  static void store(double* out, type v) { _mm512_storeu_pd(out, v); }
 };
 #elif defined(__FMA__) && defined(__AVX__) && !defined(__CUDA_ARCH__) && \
     !defined(__HIP_DEVICE_COMPILE__)
@@ -132,11 +126,7 @@ struct HostVector {
   static type set(double x) { return _mm256_set1_pd(x); }
   static type fma(type a, type b, type c) { return _mm256_fmadd_pd(a, b, c); }
   static type add(type a, type b) { return _mm256_add_pd(a, b); }
-  static double sum(type v) {
-    double out[4];
-    _mm256_storeu_pd(out, v);
-    return out[0] + out[1] + out[2] + out[3];
-  }
+  static void store(double* out, type v) { _mm256_storeu_pd(out, v); }
 };
 #else
 struct HostVector {
@@ -144,7 +134,7 @@ struct HostVector {
   static type set(double x) { return x; }
   static type fma(type a, type b, type c) { return pint::math::fma(a, b, c); }
   static type add(type a, type b) { return a + b; }
-  static double sum(type v) { return v; }
+  static void store(double* out, type v) { out[0] = v; }
 };
 #endif
 
@@ -173,7 +163,11 @@ double host_chain_work(std::int64_t iterations, double seed) {
     s = V::add(s, f[j]);
   for (int j = 0; j < A; ++j)
     s = V::add(s, a[j]);
-  return V::sum(s);
+  double out[host_fma_vector_bits() / 64], sum = 0;
+  V::store(out, s);
+  for (double x : out)
+    sum += x;
+  return sum;
 }
 
 // Flops of one host thread's host_chain_work<F, A>(iterations): an FMA is 2.
