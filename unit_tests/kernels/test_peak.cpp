@@ -1,6 +1,7 @@
 // The FP64 peak pint reports beside every throughput is the machine's: FMA
-// chains on the widest vectors the build targets, enough of them to hide the
-// latency. No kernel can then run above it; a peak measured with narrower
+// chains (with add chains beside them where the core's add pipes add flops) on
+// the widest vectors the build targets, enough of them to hide the latencies.
+// No kernel can then run above it; a peak measured with narrower
 // vectors or too few chains (as pint's first one was: RK4 at 126% of it) fails
 // here.
 #include "pint/core/ensemble.hpp"
