@@ -11,6 +11,7 @@
 #pragma once
 
 #include "pint/core/compat.hpp"
+#include "pint/kernels/lanes.hpp"  // PINT_UNROLL
 
 #include <Kokkos_Core.hpp>
 
@@ -151,10 +152,10 @@ double host_chain_work(std::int64_t iterations, double seed) {
   for (int j = 0; j < A; ++j)
     a[j] = V::set(seed - 1e-3 * j);
   for (std::int64_t it = 0; it < iterations; ++it) {
-#pragma GCC unroll 16
+    PINT_UNROLL
     for (int j = 0; j < F; ++j)
       f[j] = V::fma(f[j], x, y);
-#pragma GCC unroll 16
+    PINT_UNROLL
     for (int j = 0; j < A; ++j)
       a[j] = V::add(a[j], y);
   }
