@@ -50,16 +50,26 @@ TEST(TEST_CATEGORY, fp64_peak_uses_the_widest_fma_vectors_of_the_build) {
 // AVX-512 on a Zen 4.
 TEST(TEST_CATEGORY, fp64_peak_counts_the_add_pipes_where_they_add_flops) {
   const kernels::Peak p = kernels::fp64_peak(OneThread(), 3, 0.02);
-  std::printf(
-      "one thread: FMA chains %.1f GFLOP/s, the peak %.1f GFLOP/s (%d FMA + %d add chains)\n",
-      p.fma_gflops, p.gflops, p.chains, p.add_chains);
   EXPECT_GT(p.fma_gflops, 0.1);
   EXPECT_GE(p.gflops, p.fma_gflops);
   EXPECT_EQ(p.chains,
             p.add_chains == 0 ? kernels::host_fma_chains() : kernels::host_mixed_fma_chains());
+  // The best of each kernel over interleaved runs (other work on the machine,
+  // such as the test running beside this one, can only slow a run down).
+  const std::int64_t iterations = kernels::fp64_peak_iterations(OneThread(), 0.02);
+  kernels::Peak best;
+  double best_fma = 0;
+  for (int r = 0; r < 7; ++r) {
+    const kernels::Peak q = kernels::measure_fp64_peak(OneThread(), iterations);
+    if (q.gflops > best.gflops) best = q;
+    best_fma = std::max(best_fma, q.fma_gflops);
+  }
+  std::printf(
+      "one thread: FMA chains %.1f GFLOP/s, the peak %.1f GFLOP/s (%d FMA + %d add chains)\n",
+      best_fma, best.gflops, best.chains, best.add_chains);
   if constexpr (kernels::Impl::separate_add_pipes) {
-    EXPECT_EQ(p.add_chains, kernels::host_add_chains());
-    EXPECT_GT(p.gflops, 1.2 * p.fma_gflops);
+    EXPECT_EQ(best.add_chains, kernels::host_add_chains());
+    EXPECT_GT(best.gflops, 1.2 * best_fma);
   }
 }
 
