@@ -64,6 +64,17 @@
 
 namespace pint::kernels {
 
+// Whether the build targets a core whose FP adds have pipes of their own beside
+// the FMA pipes (AMD Zen: two FMA/multiply pipes and two add pipes; Intel's adds
+// share the FMA ports).
+#if (defined(__znver1__) || defined(__znver2__) || defined(__znver3__) || defined(__znver4__) || \
+     defined(__znver5__)) &&                                                                     \
+    !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__)
+constexpr bool separate_add_pipes = true;
+#else
+constexpr bool separate_add_pipes = false;
+#endif
+
 // Members per work item of the host mapping.
 constexpr int host_lanes() {
   return PINT_HOST_LANES;

@@ -32,23 +32,12 @@ KOKKOS_FORCEINLINE_FUNCTION Vec<N> lane(const double (&x)[N][B], int l) {
   return v;
 }
 
-// Whether the build targets a core whose FP adds have pipes of their own beside
-// the FMA pipes (AMD Zen: two FMA/multiply pipes and two add pipes; Intel's adds
-// share the FMA ports).
-#if (defined(__znver1__) || defined(__znver2__) || defined(__znver3__) || defined(__znver4__) || \
-     defined(__znver5__)) &&                                                                     \
-    !defined(__CUDA_ARCH__) && !defined(__HIP_DEVICE_COMPILE__)
-constexpr bool separate_add_pipes = true;
-#else
-constexpr bool separate_add_pipes = false;
-#endif
-
 // s + 2 k rounded once, with the same bits either way: one FMA, or (k + k) + s
 // (k + k is exact) where the adds have pipes of their own, so that the FMA
 // pipes are left to the multiplications that need them (RK4 on the oscillator:
 // 16 instead of 20 FMA-pipe operations per vector, 10 adds beside them).
 KOKKOS_FORCEINLINE_FUNCTION double plus_twice(double k, double s) {
-  if constexpr (separate_add_pipes) {
+  if constexpr (kernels::separate_add_pipes) {
     return (k + k) + s;
   } else {
     return pint::math::fma(2.0, k, s);

@@ -107,6 +107,14 @@ constexpr int host_add_chains() {
   return host_fma_vector_bits() == 256 ? 6 : 12;
 }
 
+// The chains of each host kernel: the FMA chains alone, or with adds beside them.
+constexpr int host_fma_chains(bool with_adds) {
+  return with_adds ? host_mixed_fma_chains() : host_fma_chains();
+}
+constexpr int host_add_chains(bool with_adds) {
+  return with_adds ? host_add_chains() : 0;
+}
+
 namespace Impl {
 
 // The host's FP64 vector of host_fma_vector_bits() and the operations the
@@ -171,9 +179,11 @@ double host_chain_work(std::int64_t iterations, double seed) {
   return sum;
 }
 
-// Flops of one host thread's host_chain_work<F, A>(iterations): an FMA is 2.
-inline double host_chain_flops(std::int64_t iterations, int fma_chains, int add_chains) {
-  return static_cast<double>(iterations) * (2 * fma_chains + add_chains) *
+// Flops of one host thread's run of the kernel `with_adds` for `iterations`
+// rounds: an FMA is 2.
+inline double host_chain_flops(std::int64_t iterations, bool with_adds) {
+  return static_cast<double>(iterations) *
+         (2 * host_fma_chains(with_adds) + host_add_chains(with_adds)) *
          (host_fma_vector_bits() / 64);
 }
 
@@ -185,9 +195,10 @@ struct HostPeak {
   std::int64_t iterations;
   bool with_adds;
   void operator()(int i) const {
-    out(i) = with_adds
-                 ? host_chain_work<host_mixed_fma_chains(), host_add_chains()>(iterations, 1.0 + i)
-                 : host_chain_work<host_fma_chains(), 0>(iterations, 1.0 + i);
+    out(i) =
+        with_adds
+            ? host_chain_work<host_fma_chains(true), host_add_chains(true)>(iterations, 1.0 + i)
+            : host_chain_work<host_fma_chains(false), host_add_chains(false)>(iterations, 1.0 + i);
   }
 };
 
@@ -245,18 +256,15 @@ Peak measure_fp64_peak(const ExecSpace& exec, std::int64_t iterations) {
           Kokkos::RangePolicy<ExecSpace>(exec, 0, items),
           Impl::HostPeak<Out>{out, iterations, with_adds});
       exec.fence();
-      const double seconds = timer.seconds();
-      const int fma_chains = with_adds ? host_mixed_fma_chains() : host_fma_chains();
-      const int add_chains = with_adds ? host_add_chains() : 0;
-      return items * Impl::host_chain_flops(iterations, fma_chains, add_chains) / seconds / 1e9;
+      return items * Impl::host_chain_flops(iterations, with_adds) / timer.seconds() / 1e9;
     };
     peak.fma_gflops = gflops(false);
     const double mixed = gflops(true);
     const bool adds_faster = mixed > peak.fma_gflops;
     peak.gflops = adds_faster ? mixed : peak.fma_gflops;
     peak.vector_bits = host_fma_vector_bits();
-    peak.chains = adds_faster ? host_mixed_fma_chains() : host_fma_chains();
-    peak.add_chains = adds_faster ? host_add_chains() : 0;
+    peak.chains = host_fma_chains(adds_faster);
+    peak.add_chains = host_add_chains(adds_faster);
     peak.threads = items;
     peak.cpu_time = runs_on_calling_thread<ExecSpace>();
   } else {
